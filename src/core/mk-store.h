@@ -79,7 +79,8 @@ gboolean       mk_store_import_json         (MkStore        *self,
                                              MkImportStats **stats,
                                              GError        **error);
 
-/* The stored JSON text, byte for byte as imported. */
+/* The stored JSON text: the resource object as received, re-serialized
+ * compactly; every member (unknown fields, extensions) kept. */
 char          *mk_store_get_json            (MkStore        *self,
                                              const char     *resource_type,
                                              const char     *id,
