@@ -1,0 +1,125 @@
+/* mk-appointments-page.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "mk-appointments-page.h"
+
+struct _MkAppointmentsPage
+{
+  AdwBin   parent_instance;
+
+  MkStore *store;
+  MkClock *clock;
+};
+
+G_DEFINE_FINAL_TYPE (MkAppointmentsPage, mk_appointments_page, ADW_TYPE_BIN)
+
+enum { PROP_0, PROP_STORE, PROP_CLOCK, N_PROPS };
+static GParamSpec *properties [N_PROPS];
+
+static void
+mk_appointments_page_dispose (GObject *object)
+{
+  MkAppointmentsPage *self = MK_APPOINTMENTS_PAGE (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), MK_TYPE_APPOINTMENTS_PAGE);
+  g_clear_object (&self->store);
+  g_clear_object (&self->clock);
+
+  G_OBJECT_CLASS (mk_appointments_page_parent_class)->dispose (object);
+}
+
+static void
+mk_appointments_page_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  MkAppointmentsPage *self = MK_APPOINTMENTS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_CLOCK:
+      g_value_set_object (value, self->clock);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mk_appointments_page_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  MkAppointmentsPage *self = MK_APPOINTMENTS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    case PROP_CLOCK:
+      self->clock = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mk_appointments_page_class_init (MkAppointmentsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = mk_appointments_page_dispose;
+  object_class->get_property = mk_appointments_page_get_property;
+  object_class->set_property = mk_appointments_page_set_property;
+
+  properties [PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, MK_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties [PROP_CLOCK] =
+    g_param_spec_object ("clock", NULL, NULL, MK_TYPE_CLOCK,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/medkarta/Medkarta/ui/mk-appointments-page.ui");
+}
+
+static void
+mk_appointments_page_init (MkAppointmentsPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+mk_appointments_page_new (MkStore *store,
+                          MkClock *clock)
+{
+  return g_object_new (MK_TYPE_APPOINTMENTS_PAGE, "store", store, "clock", clock, NULL);
+}
+
+MkStore *
+mk_appointments_page_get_store (MkAppointmentsPage *self)
+{
+  g_return_val_if_fail (MK_IS_APPOINTMENTS_PAGE (self), NULL);
+  return self->store;
+}
+
+MkClock *
+mk_appointments_page_get_clock (MkAppointmentsPage *self)
+{
+  g_return_val_if_fail (MK_IS_APPOINTMENTS_PAGE (self), NULL);
+  return self->clock;
+}
