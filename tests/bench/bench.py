@@ -1,0 +1,532 @@
+#!/usr/bin/env python3
+# bench.py — the measuring half of tests/bench/run-bench.sh
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+#   bench.py cli    --build B --work W --clinic C --reps R   (import, search)
+#   bench.py gui    --build B --work W --reps R              (start-up, RSS; run under Xvfb + D-Bus)
+#   bench.py report --work W [--markdown FILE]
+#
+# Every figure is a median over R repetitions, after one untimed warm-up run,
+# of a child process timed from spawn to exit (time.perf_counter) with its
+# own peak resident set size from os.wait4(). Results go to W/results-*.json;
+# "report" prints the table and compares each figure with a baseline
+# measured by the same script, on the same machine, in the same run.
+# Python standard library only.
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+# The searches: (what the user types, the FTS5 MATCH the baseline runs).
+# The app matches case-insensitively with a prefix match on the last word;
+# the baseline does the same with unicode61 and a trailing "*".
+SEARCHES = [
+    ("гипертензия", "гипертензия*"),
+    ("Смирнова", "смирнова*"),
+]
+SEARCH_LIMIT = 20            # medkartactl search's default --limit
+INPROCESS_REPEATS = 50
+TIMEOUT = 300
+
+# Targets from the issue; None = reported, no target.
+TARGET_STARTUP_RATIO = 1.3
+TARGET_RSS_DELTA_MIB = 60.0
+
+
+def log(*args):
+    print("bench:", *args, file=sys.stderr, flush=True)
+
+
+def timed(cmd, env=None, stdout=subprocess.DEVNULL, stdin=None, timeout=TIMEOUT):
+    """Runs @cmd; returns (seconds, peak RSS in KiB, exit status).
+    Blocks in wait4() (no polling that would steal a core); a timer kills
+    the child after @timeout seconds."""
+    with tempfile.TemporaryFile() as errf:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, stdout=stdout, stdin=stdin, stderr=errf)
+        killer = threading.Timer(timeout, proc.kill)
+        killer.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        killer.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            errf.seek(0)
+            err = errf.read().decode("utf-8", "replace")
+            log("exit status %d: %s\n%s" % (proc.returncode, " ".join(cmd), err[-2000:]))
+    return elapsed, usage.ru_maxrss, proc.returncode
+
+
+def repeat(name, reps, run_once, warmup=True):
+    """Calls run_once() (→ (seconds, rss_kib, status)) warm-up + reps times."""
+    if warmup:
+        run_once()
+    times, rss, failures = [], [], 0
+    for _ in range(reps):
+        t, r, rc = run_once()
+        if rc != 0:
+            failures += 1
+        times.append(t)
+        rss.append(r)
+    result = {
+        "name": name,
+        "reps": reps,
+        "median_s": statistics.median(times),
+        "min_s": min(times),
+        "max_s": max(times),
+        "times_s": times,
+        "median_rss_kib": statistics.median(rss),
+        "max_rss_kib": max(rss),
+        "failures": failures,
+    }
+    log("%-40s median %.3f s (min %.3f, max %.3f), RSS %.1f MiB%s" % (
+        name, result["median_s"], result["min_s"], result["max_s"],
+        result["median_rss_kib"] / 1024, "  FAILED %d×" % failures if failures else ""))
+    return result
+
+
+def sql_quote(text):
+    return "'" + text.replace("'", "''") + "'"
+
+
+# Text for the baseline FTS table when the app's own index text cannot be
+# read back: the strings a person would search for.
+TEXT_KEYS = {"text", "display", "family", "given", "name", "description", "title",
+             "patientInstruction", "lotNumber"}
+
+
+def extract_text(node, out, key=None):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k in ("meta", "resourceType", "id", "reference", "system", "url", "hash"):
+                continue
+            extract_text(v, out, k)
+    elif isinstance(node, list):
+        for v in node:
+            extract_text(v, out, key)
+    elif isinstance(node, str) and key in TEXT_KEYS:
+        out.append(node)
+
+
+def read_clinic(path):
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if not line:
+                continue
+            res = json.loads(line)
+            rows.append((res["resourceType"], res["id"], line, res))
+    return rows
+
+
+def app_index_texts(db_path):
+    """The texts the app put in its FTS index, read back from the FTS5
+    content table (readable without the app's tokenizer), or None."""
+    try:
+        con = sqlite3.connect("file:%s?mode=ro" % db_path, uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        tables = [r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND sql LIKE '%VIRTUAL TABLE%fts5%'")]
+        for fts in tables:
+            sql = con.execute("SELECT sql FROM sqlite_master WHERE name=?", (fts,)).fetchone()[0]
+            # External content (content='resource_text' …) or the table's own _content.
+            content = None
+            for part in sql.replace('"', "'").split(","):
+                part = part.strip()
+                if part.startswith("content") and "=" in part and "rowid" not in part:
+                    content = part.split("=", 1)[1].strip().strip("')( ")
+            if content == "":
+                continue  # contentless: the texts are gone
+            log("app FTS table %s (%s)" % (fts, sql))
+            return fts, content
+    except sqlite3.Error as e:
+        log("cannot read the app's FTS table:", e)
+    finally:
+        con.close()
+    return None
+
+
+def write_baseline_sql(rows, texts, rows_sql, fts_sql):
+    """rows_sql: the resource table only; fts_sql: the same plus an FTS5
+    table of the searchable text, filled in the same transaction."""
+    head = ("PRAGMA journal_mode=WAL;\nPRAGMA synchronous=NORMAL;\n"
+            "CREATE TABLE resource (type TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL,"
+            " PRIMARY KEY (type, id));\n")
+    fts_head = ("CREATE VIRTUAL TABLE search USING fts5 (type UNINDEXED, id UNINDEXED, text,"
+                " tokenize = 'unicode61 remove_diacritics 2');\n")
+    with open(rows_sql, "w", encoding="utf-8") as a, open(fts_sql, "w", encoding="utf-8") as b:
+        a.write(head + "BEGIN;\n")
+        b.write(head + fts_head + "BEGIN;\n")
+        for (rtype, rid, line, _), text in zip(rows, texts):
+            ins = "INSERT OR REPLACE INTO resource VALUES (%s, %s, %s);\n" % (
+                sql_quote(rtype), sql_quote(rid), sql_quote(line))
+            a.write(ins)
+            b.write(ins)
+            b.write("INSERT INTO search VALUES (%s, %s, %s);\n" % (
+                sql_quote(rtype), sql_quote(rid), sql_quote(text)))
+        a.write("COMMIT;\n")
+        b.write("COMMIT;\n")
+
+
+def fresh_dir(path):
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+
+
+def cmd_cli(args):
+    build, work = os.path.abspath(args.build), os.path.abspath(args.work)
+    ctl = os.path.join(build, "src", "cli", "medkartactl")
+    env = dict(os.environ)
+    results = {"reps": args.reps}
+
+    rows = read_clinic(args.clinic)
+    results["resources"] = len(rows)
+    results["clinic_bytes"] = os.path.getsize(args.clinic)
+    log("%d resources in %s" % (len(rows), args.clinic))
+
+    # a. import ------------------------------------------------------------
+    app_dir = os.path.join(work, "app")
+
+    def app_import():
+        fresh_dir(app_dir)
+        return timed([ctl, "--data-dir", app_dir, "import", args.clinic], env=env)
+
+    results["import_app"] = repeat("import: medkartactl", args.reps, app_import)
+    db = os.path.join(app_dir, "medkarta.db")
+    status = subprocess.run([ctl, "--data-dir", app_dir, "status", "--json"],
+                            capture_output=True, text=True)
+    if status.returncode == 0:
+        results["import_app_status"] = json.loads(status.stdout)
+    results["app_db_bytes"] = sum(os.path.getsize(os.path.join(app_dir, f))
+                                  for f in os.listdir(app_dir))
+
+    # The same texts as the app's index when they can be read back.
+    texts = None
+    fts = app_index_texts(db)
+    if fts is not None:
+        texts = read_app_texts(db, fts, rows)
+    if texts is None:
+        results["baseline_text_source"] = "extracted by bench.py (names, displays, notes)"
+        texts = []
+        for _, _, _, res in rows:
+            out = []
+            extract_text(res, out)
+            texts.append(" ".join(out))
+    else:
+        results["baseline_text_source"] = "read back from the app's FTS index"
+    log("baseline FTS text:", results["baseline_text_source"])
+
+    rows_sql = os.path.join(work, "baseline-rows.sql")
+    fts_sql = os.path.join(work, "baseline-rows-fts.sql")
+    write_baseline_sql(rows, texts, rows_sql, fts_sql)
+    base_db = os.path.join(work, "baseline.db")
+
+    def sqlite_import(sql_file):
+        def run():
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(base_db + suffix):
+                    os.unlink(base_db + suffix)
+            with open(sql_file, "rb") as f:
+                return timed(["sqlite3", "-bail", base_db], env=env, stdin=f)
+        return run
+
+    results["import_sqlite_rows"] = repeat("import: sqlite3 rows", args.reps, sqlite_import(rows_sql))
+    results["import_sqlite_rows_fts"] = repeat("import: sqlite3 rows + FTS5", args.reps,
+                                               sqlite_import(fts_sql))
+    # baseline.db now holds rows + FTS5: the search baseline.
+
+    # b. search --------------------------------------------------------------
+    results["search"] = []
+    bench_search = os.path.join(build, "tests", "bench", "bench-search")
+    for text, match in SEARCHES:
+        entry = {"text": text, "match": match, "limit": SEARCH_LIMIT}
+        out_app = os.path.join(work, "search-app.json")
+        out_base = os.path.join(work, "search-sqlite3.json")
+
+        def app_search():
+            with open(out_app, "wb") as f:
+                return timed([ctl, "--data-dir", app_dir, "search", "--json",
+                              "--limit", str(SEARCH_LIMIT), text], env=env, stdout=f)
+
+        base_sql = ("SELECT type, id, snippet(search, 2, '[', ']', '…', 12) AS snippet"
+                    " FROM search WHERE search MATCH %s ORDER BY rank LIMIT %d;"
+                    % (sql_quote(match), SEARCH_LIMIT))
+
+        def base_search():
+            with open(out_base, "wb") as f:
+                return timed(["sqlite3", "-json", "-readonly", base_db, base_sql], env=env, stdout=f)
+
+        entry["app"] = repeat("search '%s': medkartactl" % text, args.reps, app_search)
+        entry["sqlite3"] = repeat("search '%s': sqlite3" % text, args.reps, base_search)
+        entry["app_hits"] = count_json_hits(out_app)
+        entry["sqlite3_hits"] = count_json_hits(out_base)
+        if os.path.exists(bench_search):
+            p = subprocess.run([bench_search, app_dir, base_db, text, match, str(SEARCH_LIMIT),
+                                str(INPROCESS_REPEATS)], capture_output=True, text=True)
+            if p.returncode == 0:
+                entry["inprocess"] = json.loads(p.stdout)
+                log("search '%s' in-process: %s" % (text, p.stdout.strip()))
+            else:
+                log("bench-search failed:", p.stderr.strip())
+        results["search"].append(entry)
+
+    with open(os.path.join(work, "results-cli.json"), "w") as f:
+        json.dump(results, f, indent=1, ensure_ascii=False)
+
+
+def read_app_texts(db, fts, rows):
+    """Maps each clinic row to the text the app indexed for it."""
+    table, content = fts
+    con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+    try:
+        source = content if content else table + "_content"
+        cols = [r[1] for r in con.execute("PRAGMA table_info(%s)" % source)]
+        log("FTS content %s columns %s" % (source, cols))
+        # Find how a content row names its resource: by (type, id) columns,
+        # or by rowid joined to the resource table.
+        lower = [c.lower() for c in cols]
+        text_cols = [c for c in cols if c.lower() not in ("type", "id", "resource_type", "rowid",
+                                                          "resource_id", "id_")]
+        by_key = {}
+        if "type" in lower and "id" in lower:
+            q = "SELECT type, id, %s FROM %s" % (", ".join(text_cols), source)
+            for r in con.execute(q):
+                by_key[(r[0], r[1])] = " ".join(x for x in r[2:] if isinstance(x, str))
+        else:
+            rcols = [r[1] for r in con.execute("PRAGMA table_info(resource)")]
+            if "type" not in rcols or "id" not in rcols:
+                return None
+            rowid = "id" if content == "" else "rowid"
+            q = ("SELECT r.type, r.id, %s FROM %s AS c JOIN resource AS r ON r.rowid = c.%s"
+                 % (", ".join("c." + c for c in text_cols if c.lower() != "id"), source,
+                    "id" if source.endswith("_content") else "rowid"))
+            for r in con.execute(q):
+                by_key[(r[0], r[1])] = " ".join(x for x in r[2:] if isinstance(x, str))
+        if len(by_key) < len(rows) // 2:
+            log("app FTS content has %d rows for %d resources; not used" % (len(by_key), len(rows)))
+            return None
+        return [by_key.get((t, i), "") for t, i, _, _ in rows]
+    except sqlite3.Error as e:
+        log("cannot read the app's FTS text:", e)
+        return None
+    finally:
+        con.close()
+
+
+def count_json_hits(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = f.read().strip()
+        return len(json.loads(data)) if data else 0
+    except (OSError, ValueError):
+        return None
+
+
+def cmd_gui(args):
+    build, work = os.path.abspath(args.build), os.path.abspath(args.work)
+    app = os.path.join(build, "src", "medkarta")
+    minimal = os.path.join(build, "tests", "bench", "minimal-window")
+    home = os.path.join(work, "home")
+    for sub in ("config", "cache", "data", "state"):
+        os.makedirs(os.path.join(home, sub), exist_ok=True)
+    env = dict(os.environ)
+    env.update({
+        "GSETTINGS_BACKEND": "memory",
+        "GSETTINGS_SCHEMA_DIR": os.path.join(build, "data"),
+        "GTK_A11Y": "none",
+        "NO_AT_BRIDGE": "1",
+        "TZ": "Europe/Moscow",
+        "LC_ALL": "C.UTF-8",
+        "XDG_CONFIG_HOME": os.path.join(home, "config"),
+        "XDG_CACHE_HOME": os.path.join(home, "cache"),
+        "XDG_DATA_HOME": os.path.join(home, "data"),
+        "XDG_STATE_HOME": os.path.join(home, "state"),
+    })
+    app_env = dict(env, MEDKARTA_EXIT_AFTER_FIRST_FRAME="1", MEDKARTA_VISIT_ALL_VIEWS="1")
+    results = {"reps": args.reps, "display": os.environ.get("DISPLAY")}
+
+    results["minimal"] = repeat("start-up: minimal libadwaita window", args.reps,
+                                lambda: timed([minimal], env=env, timeout=60))
+
+    mirror = os.path.join(work, "app")
+    empty = os.path.join(work, "empty")
+    fresh_dir(empty)
+    results["app_mirror"] = repeat("start-up + all views: medkarta, mirror", args.reps,
+                                   lambda: timed([app, "--data-dir", mirror], env=app_env, timeout=120))
+    results["app_empty"] = repeat("start-up + all views: medkarta, empty dir", args.reps,
+                                  lambda: timed([app, "--data-dir", empty], env=app_env, timeout=120))
+
+    def demo():
+        # --demo writes the demo card into $XDG_DATA_HOME on the first run
+        # (the warm-up); the timed runs open it.
+        return timed([app, "--demo"], env=app_env, timeout=120)
+    results["app_demo"] = repeat("start-up + all views: medkarta, demo", args.reps, demo)
+    results["app_mirror_first_frame"] = repeat(
+        "start-up only: medkarta, mirror", args.reps,
+        lambda: timed([app, "--data-dir", mirror], env=dict(env, MEDKARTA_EXIT_AFTER_FIRST_FRAME="1"),
+                      timeout=120))
+
+    with open(os.path.join(work, "results-gui.json"), "w") as f:
+        json.dump(results, f, indent=1)
+
+
+def fmt_s(seconds):
+    if seconds is None:
+        return "—"
+    if seconds < 0.01:
+        return "%.2f ms" % (seconds * 1000)
+    if seconds < 1:
+        return "%.0f ms" % (seconds * 1000)
+    return "%.2f s" % seconds
+
+
+def ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+def cmd_report(args):
+    work = os.path.abspath(args.work)
+    cli = load(os.path.join(work, "results-cli.json"))
+    gui = load(os.path.join(work, "results-gui.json"))
+    rows = []   # measurement, medkarta, baseline, ratio, target, met
+
+    def add(name, app, base, r, target="—", met="—"):
+        rows.append((name, app, base, "—" if r is None else "%.2f×" % r, target, met))
+
+    if cli:
+        a = cli["import_app"]
+        for key, label in (("import_sqlite_rows", "sqlite3, rows"),
+                           ("import_sqlite_rows_fts", "sqlite3, rows + FTS5")):
+            b = cli[key]
+            add("import %d resources (vs %s)" % (cli["resources"], label),
+                fmt_s(a["median_s"]), fmt_s(b["median_s"]), ratio(a["median_s"], b["median_s"]))
+        for s in cli["search"]:
+            a, b = s["app"], s["sqlite3"]
+            add("search “%s”, process (hits %s / %s)" % (s["text"], s["app_hits"], s["sqlite3_hits"]),
+                fmt_s(a["median_s"]), fmt_s(b["median_s"]), ratio(a["median_s"], b["median_s"]))
+            ip = s.get("inprocess")
+            if ip:
+                add("search “%s”, query alone (hits %d / %d)" % (s["text"], ip["app_hits"], ip["baseline_hits"]),
+                    fmt_s(ip["app_us"] / 1e6), fmt_s(ip["baseline_us"] / 1e6),
+                    ratio(ip["app_us"], ip["baseline_us"]))
+    if gui:
+        base = gui["minimal"]
+        n = cli["resources"] if cli else "?"
+        for key, label, targeted in (("app_mirror", "start-up + all views, %s-resource mirror" % n, True),
+                                     ("app_mirror_first_frame", "start-up only, %s-resource mirror" % n, False),
+                                     ("app_empty", "start-up + all views, empty data dir", False),
+                                     ("app_demo", "start-up + all views, demo card", False)):
+            a = gui.get(key)
+            if not a:
+                continue
+            failed = " (FAILED %d×)" % a["failures"] if a["failures"] else ""
+            r = ratio(a["median_s"], base["median_s"])
+            dmem = (a["median_rss_kib"] - base["median_rss_kib"]) / 1024
+            if targeted:
+                add(label + " — wall time" + failed, fmt_s(a["median_s"]), fmt_s(base["median_s"]), r,
+                    "≤ %.1f×" % TARGET_STARTUP_RATIO,
+                    "no" if a["failures"] else ("yes" if r <= TARGET_STARTUP_RATIO else "no"))
+                rows.append((label + " — peak RSS" + failed,
+                             "%.1f MiB" % (a["median_rss_kib"] / 1024),
+                             "%.1f MiB" % (base["median_rss_kib"] / 1024),
+                             "%+.1f MiB" % dmem, "≤ +%.0f MiB" % TARGET_RSS_DELTA_MIB,
+                             "no" if a["failures"] else ("yes" if dmem <= TARGET_RSS_DELTA_MIB else "no")))
+            else:
+                add(label + failed, fmt_s(a["median_s"]) + ", %.0f MiB" % (a["median_rss_kib"] / 1024),
+                    fmt_s(base["median_s"]) + ", %.0f MiB" % (base["median_rss_kib"] / 1024), r)
+                rows[-1] = rows[-1][:3] + ("%s, %+.1f MiB" % (rows[-1][3], dmem),) + rows[-1][4:]
+
+    header = ("measurement", "medkarta", "baseline", "ratio", "target", "met?")
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(6)]
+    line = "  ".join("%-*s" % (w, h) for w, h in zip(widths, header))
+    print(line)
+    print("  ".join("-" * w for w in widths))
+    for r in rows:
+        print("  ".join("%-*s" % (w, c) for w, c in zip(widths, r)))
+    print()
+    print("medians of %s runs after a warm-up; baselines: sqlite3 shell %s, "
+          "minimal libadwaita window (tests/bench/minimal-window.c)"
+          % (cli["reps"] if cli else gui["reps"], sqlite_version()))
+    if cli:
+        print("baseline FTS text:", cli.get("baseline_text_source"))
+
+    if args.markdown:
+        with open(args.markdown, "w", encoding="utf-8") as f:
+            f.write("| " + " | ".join(header) + " |\n")
+            f.write("|" + "---|" * 6 + "\n")
+            for r in rows:
+                f.write("| " + " | ".join(str(c) for c in r) + " |\n")
+            f.write("\n%s\n" % machine_summary(cli, gui))
+
+
+def sqlite_version():
+    try:
+        return subprocess.run(["sqlite3", "--version"], capture_output=True, text=True).stdout.split()[0]
+    except (OSError, IndexError):
+        return "?"
+
+
+def machine_summary(cli, gui):
+    cpu = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    parts = ["Measured %s on %s, %d CPUs (%s), Python %s, sqlite3 shell %s" % (
+        dt.date.today().isoformat(), platform.platform(), os.cpu_count() or 0, cpu,
+        platform.python_version(), sqlite_version())]
+    if cli:
+        parts.append("%d resources (%.1f MB NDJSON), app store %.1f MB, %d repetitions (median)" % (
+            cli["resources"], cli["clinic_bytes"] / 1e6, cli.get("app_db_bytes", 0) / 1e6, cli["reps"]))
+    return "; ".join(parts) + "."
+
+
+def load(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except OSError:
+        return None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("cli")
+    p.add_argument("--build", required=True)
+    p.add_argument("--work", required=True)
+    p.add_argument("--clinic", required=True)
+    p.add_argument("--reps", type=int, default=5)
+    p = sub.add_parser("gui")
+    p.add_argument("--build", required=True)
+    p.add_argument("--work", required=True)
+    p.add_argument("--reps", type=int, default=5)
+    p = sub.add_parser("report")
+    p.add_argument("--work", required=True)
+    p.add_argument("--markdown")
+    args = ap.parse_args()
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    {"cli": cmd_cli, "gui": cmd_gui, "report": cmd_report}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    main()
