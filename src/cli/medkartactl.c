@@ -213,6 +213,14 @@ run (int    argc,
       goto out;
     }
 
+  /* "medkartactl -- status": strict POSIX parsing leaves the "--" in place. */
+  if (argc >= 2 && strcmp (argv[1], "--") == 0)
+    {
+      argv[1] = argv[0];
+      argc -= 1;
+      argv += 1;
+    }
+
   if (argc < 2)
     {
       status = usage_error (global, _("No command given"));
