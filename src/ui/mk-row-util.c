@@ -1,0 +1,111 @@
+/* mk-row-util.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "mk-row-util.h"
+
+static char *
+dup_resource_name (MkStore    *store,
+                   const char *reference,
+                   guint       depth)
+{
+  g_autoptr(MkResource) resource = NULL;
+  const char *type;
+  JsonObject *object;
+
+  if (store == NULL || reference == NULL || depth > 1)
+    return NULL;
+
+  resource = mk_store_resolve_reference (store, reference, NULL);
+  if (resource == NULL)
+    return NULL;
+
+  type = mk_resource_get_resource_type (resource);
+  object = mk_resource_get_object (resource);
+
+  if (g_strcmp0 (type, "Practitioner") == 0)
+    {
+      g_autoptr(MkPractitioner) practitioner = mk_practitioner_read (object, NULL);
+
+      return practitioner != NULL ? g_strdup (practitioner->full_name) : NULL;
+    }
+  else if (g_strcmp0 (type, "PractitionerRole") == 0)
+    {
+      g_autoptr(MkPractitionerRole) role = mk_practitioner_role_read (object, NULL);
+
+      if (role == NULL)
+        return NULL;
+      if (role->practitioner.display != NULL)
+        return g_strdup (role->practitioner.display);
+      return dup_resource_name (store, role->practitioner.reference, depth + 1);
+    }
+  else if (g_strcmp0 (type, "Organization") == 0)
+    {
+      g_autoptr(MkOrganization) organization = mk_organization_read (object, NULL);
+
+      return organization != NULL ? g_strdup (organization->name) : NULL;
+    }
+  else
+    {
+      const char *name = NULL;
+
+      /* Location, HealthcareService: a plain "name" */
+      if (mk_fhir_get_string (object, "name", &name, NULL))
+        return g_strdup (name);
+    }
+
+  return NULL;
+}
+
+char *
+mk_row_util_dup_reference_name (MkStore               *store,
+                                const MkFhirReference *reference)
+{
+  if (reference == NULL)
+    return NULL;
+  if (reference->display != NULL && *reference->display != '\0')
+    return g_strdup (reference->display);
+
+  return dup_resource_name (store, reference->reference, 0);
+}
+
+void
+mk_row_util_set_label (GtkLabel   *label,
+                       const char *text)
+{
+  gboolean visible = text != NULL && *text != '\0';
+
+  gtk_label_set_label (label, visible ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), visible);
+}
+
+char *
+mk_row_util_dup_months_ago (MkClock *clock,
+                            int      months)
+{
+  g_autoptr(GDateTime) now = mk_clock_get_now (clock);
+  g_autoptr(GDateTime) then = g_date_time_add_months (now, -months);
+
+  return g_date_time_format (then, "%Y-%m-%d");
+}
+
+gboolean
+mk_row_util_date_has_passed (const char *value,
+                             MkClock    *clock)
+{
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *today = NULL;
+  GDate date;
+  g_autofree char *day = NULL;
+
+  if (value == NULL || clock == NULL || !mk_fhir_parse_date (value, &date, NULL))
+    return FALSE;
+
+  now = mk_clock_get_now (clock);
+  today = g_date_time_format (now, "%Y-%m-%d");
+  day = mk_fhir_date_to_string (&date);
+
+  return g_strcmp0 (day, today) < 0;
+}
