@@ -20,6 +20,9 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  g_set_application_name (_("Medkarta"));
+  gtk_window_set_default_icon_name (APPLICATION_ID);
+
   app = mk_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -9,6 +9,7 @@
 #include "mk-fhir-types.h"
 #include "mk-format.h"
 #include "mk-profile-page.h"
+#include "mk-ui-resources.h"
 #include "mk-query.h"
 
 struct _MkProfilePage
@@ -446,6 +447,9 @@ mk_profile_page_class_init (MkProfilePageClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /* The resources live in a static library: referencing them keeps them
+   * linked in (their constructor registers them). */
+  (void) mk_ui_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/medkarta/Medkarta/ui/mk-profile-page.ui");
   gtk_widget_class_bind_template_child (widget_class, MkProfilePage, stack);
   gtk_widget_class_bind_template_child (widget_class, MkProfilePage, empty_page);

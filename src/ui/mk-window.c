@@ -14,6 +14,7 @@
 #include "mk-server-dialog.h"
 #include "mk-welcome-page.h"
 #include "mk-window.h"
+#include "mk-ui-resources.h"
 
 typedef enum
 {
@@ -58,6 +59,7 @@ struct _MkWindow
   GtkStack             *main_stack;
   AdwViewStack         *view_stack;
   MkWelcomePage        *welcome_page;
+  GtkWidget            *demo_pill;
 };
 
 G_DEFINE_FINAL_TYPE (MkWindow, mk_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -134,9 +136,7 @@ mk_window_update_state (MkWindow *self)
   gboolean card = self->store != NULL;
 
   gtk_stack_set_visible_child_name (self->main_stack, card ? "card" : "welcome");
-  adw_view_switcher_title_set_subtitle (self->switcher_title,
-                                        /* Translators: the window subtitle while the demo card is open */
-                                        self->is_demo ? _("Demo card") : NULL);
+  gtk_widget_set_visible (self->demo_pill, self->is_demo);
   if (self->is_demo)
     gtk_widget_add_css_class (GTK_WIDGET (self), "demo");
   else
@@ -439,6 +439,9 @@ mk_window_class_init (MkWindowClass *klass)
 
   g_type_ensure (MK_TYPE_WELCOME_PAGE);
 
+  /* The resources live in a static library: referencing them keeps them
+   * linked in (their constructor registers them). */
+  (void) mk_ui_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/medkarta/Medkarta/ui/mk-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MkWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, MkWindow, switcher_title);
@@ -446,6 +449,7 @@ mk_window_class_init (MkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MkWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, MkWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, MkWindow, welcome_page);
+  gtk_widget_class_bind_template_child (widget_class, MkWindow, demo_pill);
   gtk_widget_class_bind_template_callback (widget_class, update_switcher_bar);
   gtk_widget_class_bind_template_callback (widget_class, on_visible_view_changed);
 
