@@ -39,4 +39,9 @@ gboolean mk_fhir_index_resource  (JsonObject      *resource,
                                   MkResourceIndex *index,
                                   GError         **error);
 
+/* Normalises a FHIR date/dateTime/instant for the date column: a value with
+ * a time becomes UTC "YYYY-MM-DDTHH:MM:SSZ"; "YYYY", "YYYY-MM" and
+ * "YYYY-MM-DD" stay as they are; an unparsable value is returned unchanged. */
+char    *mk_fhir_index_normalize_date (const char *value);
+
 G_END_DECLS

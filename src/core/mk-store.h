@@ -132,6 +132,16 @@ gboolean       mk_store_set_meta            (MkStore        *self,
 gboolean       mk_store_clear_resources     (MkStore        *self,
                                              GError        **error);
 
+/* Transactions spanning several calls (e.g. clear + import for the demo).
+ * They nest (an inner begin is a savepoint) and hold the store's lock, so
+ * other threads wait until the outermost commit or rollback. ::changed is
+ * emitted once, after the outermost commit, if anything changed. */
+gboolean       mk_store_begin               (MkStore        *self,
+                                             GError        **error);
+gboolean       mk_store_commit              (MkStore        *self,
+                                             GError        **error);
+void           mk_store_rollback            (MkStore        *self);
+
 /* Signal "changed" (no arguments): emitted after a transaction that changed
  * resources has committed, so lists reload. */
 

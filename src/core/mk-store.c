@@ -1,0 +1,1691 @@
+/* mk-store.c — the offline SQLite mirror
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every SQL statement of Medkarta lives in this file. See docs/data-model.md
+ * for the schema, the migration policy and the upsert rule.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "mk-fhir-index.h"
+#include "mk-fts-tokenizer.h"
+#include "mk-store.h"
+
+#define BUSY_TIMEOUT_MS 5000
+#define MAX_CACHED_STATEMENTS 64
+
+/* Numbered migrations: migrations[N - 1] takes the schema from N - 1 to N.
+ * Never edit a step once released; append a new one. */
+static const char * const migrations[] = {
+  /* 1 */
+  "CREATE TABLE resource ("
+  "  type         TEXT NOT NULL,"
+  "  id           TEXT NOT NULL,"
+  "  version_id   TEXT,"
+  "  last_updated TEXT,"
+  "  deleted      INTEGER NOT NULL DEFAULT 0,"
+  "  json         TEXT NOT NULL,"
+  "  date         TEXT,"
+  "  status       TEXT,"
+  "  kind         TEXT,"
+  "  code         TEXT,"
+  "  subject      TEXT,"
+  "  fts_rowid    INTEGER,"
+  "  PRIMARY KEY (type, id)"
+  ");"
+  "CREATE INDEX resource_type_date ON resource (type, date);"
+  "CREATE INDEX resource_kind_date ON resource (kind, date);"
+  "CREATE INDEX resource_subject ON resource (subject);"
+  "CREATE INDEX resource_status ON resource (status);"
+  "CREATE INDEX resource_code ON resource (code);"
+  "CREATE VIRTUAL TABLE resource_fts USING fts5 ("
+  "  text, type UNINDEXED, id UNINDEXED, tokenize = '" MK_FTS_TOKENIZER_NAME "'"
+  ");"
+  "CREATE TABLE outbox ("
+  "  seq        INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  type       TEXT NOT NULL,"
+  "  id         TEXT NOT NULL,"
+  "  op         TEXT NOT NULL,"
+  "  json       TEXT,"
+  "  if_match   TEXT,"
+  "  created    TEXT NOT NULL,"
+  "  attempts   INTEGER NOT NULL DEFAULT 0,"
+  "  last_error TEXT"
+  ");"
+  "CREATE TABLE sync_state ("
+  "  type     TEXT PRIMARY KEY,"
+  "  since    TEXT,"
+  "  next_url TEXT,"
+  "  etag     TEXT"
+  ");"
+  "CREATE TABLE notification_log ("
+  "  key      TEXT PRIMARY KEY,"
+  "  fired_at TEXT NOT NULL"
+  ");"
+  "CREATE TABLE meta ("
+  "  key   TEXT PRIMARY KEY,"
+  "  value TEXT"
+  ");",
+};
+
+#define RESOURCE_COLUMNS "r.type, r.id, r.version_id, r.last_updated, r.json, " \
+                         "r.date, r.status, r.kind, r.code, r.subject"
+
+struct _MkStore
+{
+  GObject       parent_instance;
+
+  char         *path;
+  sqlite3      *db;
+  GHashTable   *statements;   /* SQL text → sqlite3_stmt* */
+  int           schema_version;
+
+  GRecMutex     lock;
+  guint         tx_depth;
+  gboolean      tx_changed;
+
+  GMainContext *context;      /* where ::changed is emitted */
+  GThread      *owner;
+};
+
+G_DEFINE_FINAL_TYPE (MkStore, mk_store, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (mk-store-error-quark, mk_store_error)
+
+enum { CHANGED, N_SIGNALS };
+static guint signals [N_SIGNALS];
+
+/* A cached statement, reset (not finalized) when it goes out of scope. */
+typedef sqlite3_stmt MkCachedStmt;
+
+static void
+mk_cached_stmt_reset (MkCachedStmt *stmt)
+{
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MkCachedStmt, mk_cached_stmt_reset)
+
+
+/* ---------------------------------------------------------------------- */
+
+void
+mk_import_stats_free (MkImportStats *stats)
+{
+  if (stats == NULL)
+    return;
+
+  g_clear_pointer (&stats->stored, g_hash_table_unref);
+  g_free (stats);
+}
+
+void
+mk_search_hit_free (MkSearchHit *hit)
+{
+  if (hit == NULL)
+    return;
+
+  g_free (hit->resource_type);
+  g_free (hit->id);
+  g_free (hit->snippet);
+  g_free (hit);
+}
+
+/* ---------------------------------------------------------------------- */
+
+static void
+mk_store_finalize (GObject *object)
+{
+  MkStore *self = MK_STORE (object);
+
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  if (self->db != NULL)
+    sqlite3_close (self->db);
+  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_rec_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (mk_store_parent_class)->finalize (object);
+}
+
+static void
+mk_store_class_init (MkStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = mk_store_finalize;
+
+  signals [CHANGED] =
+    g_signal_new ("changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static void
+mk_store_init (MkStore *self)
+{
+  g_rec_mutex_init (&self->lock);
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            finalize_statement);
+  self->context = g_main_context_ref_thread_default ();
+  self->owner = g_thread_self ();
+}
+
+/* ---------------------------------------------------------------------- */
+
+static gboolean
+set_sql_error (MkStore    *self,
+               GError    **error)
+{
+  g_set_error (error, MK_STORE_ERROR, MK_STORE_ERROR_SQL,
+               /* Translators: %s is SQLite's own (English) error text */
+               _("The medical card database failed: %s"),
+               sqlite3_errmsg (self->db));
+  return FALSE;
+}
+
+static gboolean
+exec_sql (MkStore     *self,
+          const char  *sql,
+          GError     **error)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (self->db, sql, NULL, NULL, &message) != SQLITE_OK)
+    {
+      g_set_error (error, MK_STORE_ERROR, MK_STORE_ERROR_SQL,
+                   _("The medical card database failed: %s"),
+                   message != NULL ? message : sqlite3_errmsg (self->db));
+      sqlite3_free (message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Returns a cached prepared statement for @sql, reset and with no bindings. */
+static MkCachedStmt *
+prepare (MkStore     *self,
+         const char  *sql,
+         GError     **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+    {
+      set_sql_error (self, error);
+      return NULL;
+    }
+
+  /* Queries built from MkQuery vary; keep the cache bounded. */
+  if (g_hash_table_size (self->statements) >= MAX_CACHED_STATEMENTS)
+    g_hash_table_remove_all (self->statements);
+
+  g_hash_table_insert (self->statements, g_strdup (sql), stmt);
+  return stmt;
+}
+
+static void
+bind_text (sqlite3_stmt *stmt,
+           int           index,
+           const char   *value)
+{
+  if (value == NULL)
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_text (stmt, index, value, -1, SQLITE_TRANSIENT);
+}
+
+static char *
+column_dup (sqlite3_stmt *stmt,
+            int           column)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+static void
+emit_changed_cb (gpointer data)
+{
+  g_signal_emit (data, signals [CHANGED], 0);
+}
+
+static gboolean
+emit_changed_idle (gpointer data)
+{
+  emit_changed_cb (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* ::changed is emitted in the thread that opened the store, so list models
+ * and widgets never see it from a worker thread. */
+static void
+emit_changed (MkStore *self)
+{
+  if (g_thread_self () == self->owner)
+    g_signal_emit (self, signals [CHANGED], 0);
+  else
+    g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT,
+                                emit_changed_idle, g_object_ref (self), g_object_unref);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Transactions */
+
+gboolean
+mk_store_begin (MkStore  *self,
+                GError  **error)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_val_if_fail (MK_IS_STORE (self), FALSE);
+
+  g_rec_mutex_lock (&self->lock);
+
+  if (self->tx_depth == 0)
+    sql = g_strdup ("BEGIN IMMEDIATE");
+  else
+    sql = g_strdup_printf ("SAVEPOINT mk_%u", self->tx_depth);
+
+  if (!exec_sql (self, sql, error))
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return FALSE;
+    }
+
+  if (self->tx_depth == 0)
+    self->tx_changed = FALSE;
+  self->tx_depth++;
+  return TRUE;
+}
+
+gboolean
+mk_store_commit (MkStore  *self,
+                 GError  **error)
+{
+  g_autofree char *sql = NULL;
+  gboolean emit = FALSE;
+
+  g_return_val_if_fail (MK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (self->tx_depth > 0, FALSE);
+
+  if (self->tx_depth == 1)
+    sql = g_strdup ("COMMIT");
+  else
+    sql = g_strdup_printf ("RELEASE mk_%u", self->tx_depth - 1);
+
+  if (!exec_sql (self, sql, error))
+    {
+      /* The caller still owns the transaction and must roll it back. */
+      return FALSE;
+    }
+
+  self->tx_depth--;
+  if (self->tx_depth == 0)
+    {
+      emit = self->tx_changed;
+      self->tx_changed = FALSE;
+    }
+  g_rec_mutex_unlock (&self->lock);
+
+  if (emit)
+    emit_changed (self);
+
+  return TRUE;
+}
+
+void
+mk_store_rollback (MkStore *self)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_if_fail (MK_IS_STORE (self));
+  g_return_if_fail (self->tx_depth > 0);
+
+  if (self->tx_depth == 1)
+    sql = g_strdup ("ROLLBACK");
+  else
+    sql = g_strdup_printf ("ROLLBACK TO mk_%u; RELEASE mk_%u",
+                           self->tx_depth - 1, self->tx_depth - 1);
+
+  if (!exec_sql (self, sql, NULL))
+    g_warning ("Could not roll back a store transaction: %s", sqlite3_errmsg (self->db));
+
+  self->tx_depth--;
+  if (self->tx_depth == 0)
+    self->tx_changed = FALSE;
+  g_rec_mutex_unlock (&self->lock);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Opening and migrations */
+
+int
+mk_store_get_latest_schema_version (void)
+{
+  return G_N_ELEMENTS (migrations);
+}
+
+static gboolean
+read_user_version (MkStore  *self,
+                   int      *version,
+                   GError  **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (self->db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK)
+    return set_sql_error (self, error);
+
+  rc = sqlite3_step (stmt);
+  *version = rc == SQLITE_ROW ? sqlite3_column_int (stmt, 0) : 0;
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_ROW)
+    return set_sql_error (self, error);
+
+  return TRUE;
+}
+
+static gboolean
+migrate (MkStore  *self,
+         GError  **error)
+{
+  int version;
+  int latest = mk_store_get_latest_schema_version ();
+
+  if (!read_user_version (self, &version, error))
+    return FALSE;
+
+  if (version > latest)
+    {
+      g_set_error (error, MK_STORE_ERROR, MK_STORE_ERROR_NEWER_SCHEMA,
+                   _("The medical card was saved by a newer version of Medkarta "
+                     "(data format %d; this version knows up to %d). Update Medkarta to open it."),
+                   version, latest);
+      return FALSE;
+    }
+
+  for (int v = version + 1; v <= latest; v++)
+    {
+      g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", v);
+      g_autoptr(GError) local_error = NULL;
+
+      if (!exec_sql (self, "BEGIN IMMEDIATE", error))
+        return FALSE;
+
+      if (!exec_sql (self, migrations[v - 1], &local_error) ||
+          !exec_sql (self, set_version, &local_error) ||
+          !exec_sql (self, "COMMIT", &local_error))
+        {
+          exec_sql (self, "ROLLBACK", NULL);
+          g_set_error (error, MK_STORE_ERROR, MK_STORE_ERROR_SQL,
+                       _("Could not upgrade the medical card to data format %d: %s"),
+                       v, local_error->message);
+          return FALSE;
+        }
+    }
+
+  self->schema_version = latest;
+  return TRUE;
+}
+
+static void
+restrict_mode (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    g_chmod (path, 0600);
+}
+
+MkStore *
+mk_store_open (const char  *path,
+               GError     **error)
+{
+  g_autoptr(MkStore) self = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *wal = NULL;
+  g_autofree char *shm = NULL;
+  g_autoptr(GError) local_error = NULL;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  dir = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, MK_STORE_ERROR, MK_STORE_ERROR_OPEN,
+                   _("Could not create the folder for the medical card: %s"),
+                   g_strerror (saved_errno));
+      return NULL;
+    }
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+      if (fd < 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, MK_STORE_ERROR, MK_STORE_ERROR_OPEN,
+                       _("Could not create the medical card file: %s"),
+                       g_strerror (saved_errno));
+          return NULL;
+        }
+      g_close (fd, NULL);
+    }
+  restrict_mode (path);
+
+  self = g_object_new (MK_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+
+  rc = sqlite3_open_v2 (path, &self->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, MK_STORE_ERROR, MK_STORE_ERROR_OPEN,
+                   _("Could not open the medical card file: %s"),
+                   self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+      return NULL;
+    }
+
+  sqlite3_extended_result_codes (self->db, 1);
+  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
+
+  if (mk_fts_tokenizer_register (self->db) != SQLITE_OK)
+    {
+      g_set_error (error, MK_STORE_ERROR, MK_STORE_ERROR_OPEN,
+                   _("Could not open the medical card file: %s"),
+                   _("full-text search is not available"));
+      return NULL;
+    }
+
+  if (!exec_sql (self, "PRAGMA journal_mode = WAL;"
+                       "PRAGMA foreign_keys = ON;"
+                       "PRAGMA synchronous = NORMAL;", &local_error))
+    {
+      g_set_error (error, MK_STORE_ERROR, MK_STORE_ERROR_OPEN,
+                   _("Could not open the medical card file: %s"),
+                   sqlite3_errmsg (self->db));
+      return NULL;
+    }
+
+  if (!migrate (self, error))
+    return NULL;
+
+  /* SQLite gives -wal and -shm the database's mode; make sure anyway. */
+  wal = g_strconcat (path, "-wal", NULL);
+  shm = g_strconcat (path, "-shm", NULL);
+  restrict_mode (wal);
+  restrict_mode (shm);
+
+  return g_steal_pointer (&self);
+}
+
+MkStore *
+mk_store_open_in_dir (const char  *data_dir,
+                      GError     **error)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (data_dir != NULL, NULL);
+
+  path = g_build_filename (data_dir, MK_STORE_FILE_NAME, NULL);
+  return mk_store_open (path, error);
+}
+
+const char *
+mk_store_get_path (MkStore *self)
+{
+  g_return_val_if_fail (MK_IS_STORE (self), NULL);
+
+  return self->path;
+}
+
+int
+mk_store_get_schema_version (MkStore *self)
+{
+  g_return_val_if_fail (MK_IS_STORE (self), 0);
+
+  return self->schema_version;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Import */
+
+static const char *
+object_string (JsonObject *object,
+               const char *member,
+               gboolean   *wrong_type)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      *wrong_type = TRUE;
+      return NULL;
+    }
+
+  return json_node_get_string (node);
+}
+
+static gboolean
+parse_int64 (const char *value,
+             gint64     *out)
+{
+  return value != NULL && g_ascii_string_to_signed (value, 10, G_MININT64, G_MAXINT64, out, NULL);
+}
+
+/* <0, 0, >0 like strcmp, comparing instants when both parse. */
+static int
+compare_instants (const char *a,
+                  const char *b)
+{
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr(GDateTime) da = g_date_time_new_from_iso8601 (a, utc);
+  g_autoptr(GDateTime) db = g_date_time_new_from_iso8601 (b, utc);
+
+  if (da != NULL && db != NULL)
+    return g_date_time_compare (da, db);
+
+  return strcmp (a, b);
+}
+
+/* The upsert rule (docs/data-model.md). */
+static gboolean
+should_replace (const char *old_vid,
+                const char *old_updated,
+                const char *new_vid,
+                const char *new_updated)
+{
+  gint64 old_n, new_n;
+
+  if (new_vid == NULL || old_vid == NULL)
+    return TRUE;
+
+  if (parse_int64 (old_vid, &old_n) && parse_int64 (new_vid, &new_n))
+    return new_n > old_n;
+
+  if (g_str_equal (old_vid, new_vid))
+    return FALSE;
+
+  if (old_updated != NULL && new_updated != NULL)
+    return compare_instants (new_updated, old_updated) >= 0;
+
+  return TRUE;
+}
+
+static void
+stats_count (MkImportStats *stats,
+             const char    *type)
+{
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (stats->stored, type));
+
+  g_hash_table_insert (stats->stored, g_strdup (type), GUINT_TO_POINTER (n + 1));
+  stats->n_stored++;
+}
+
+static gboolean
+import_resource (MkStore        *self,
+                 JsonNode       *node,
+                 MkImportStats  *stats,
+                 GError        **error)
+{
+  MkResourceIndex index = { 0, };
+  JsonObject *object;
+  JsonNode *meta_node;
+  JsonObject *meta = NULL;
+  const char *type;
+  const char *id;
+  const char *vid;
+  const char *updated;
+  gboolean wrong_type = FALSE;
+  gboolean exists = FALSE;
+  g_autofree char *old_vid = NULL;
+  g_autofree char *old_updated = NULL;
+  gint64 old_fts_rowid = 0;
+  gint64 fts_rowid = 0;
+  g_autofree char *json = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, MK_STORE_ERROR, MK_STORE_ERROR_INVALID_RESOURCE,
+                   _("A resource must be a JSON object"));
+      return FALSE;
+    }
+
+  object = json_node_get_object (node);
+  type = object_string (object, "resourceType", &wrong_type);
+  if (type == NULL || *type == '\0')
+    {
+      g_set_error (error, MK_STORE_ERROR, MK_STORE_ERROR_INVALID_RESOURCE,
+                   _("A resource has no “resourceType” text"));
+      return FALSE;
+    }
+
+  id = object_string (object, "id", &wrong_type);
+  if (id == NULL || *id == '\0' || strchr (id, '/') != NULL)
+    {
+      g_set_error (error, MK_STORE_ERROR, MK_STORE_ERROR_INVALID_RESOURCE,
+                   /* Translators: %s is a FHIR resource type, e.g. Patient */
+                   _("A %s resource has no valid “id”"), type);
+      return FALSE;
+    }
+
+  meta_node = json_object_get_member (object, "meta");
+  if (meta_node != NULL && JSON_NODE_HOLDS_OBJECT (meta_node))
+    meta = json_node_get_object (meta_node);
+  else if (meta_node != NULL && !JSON_NODE_HOLDS_NULL (meta_node))
+    wrong_type = TRUE;
+
+  vid = object_string (meta, "versionId", &wrong_type);
+  updated = object_string (meta, "lastUpdated", &wrong_type);
+  if (wrong_type)
+    {
+      g_set_error (error, MK_STORE_ERROR, MK_STORE_ERROR_INVALID_RESOURCE,
+                   /* Translators: %s/%s is a FHIR resource type and id */
+                   _("%s/%s: “meta”, “versionId” or “lastUpdated” has the wrong type"),
+                   type, id);
+      return FALSE;
+    }
+
+  stmt = prepare (self, "SELECT version_id, last_updated, fts_rowid FROM resource "
+                        "WHERE type = ?1 AND id = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, type, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      exists = TRUE;
+      old_vid = column_dup (stmt, 0);
+      old_updated = column_dup (stmt, 1);
+      old_fts_rowid = sqlite3_column_int64 (stmt, 2);
+    }
+  mk_cached_stmt_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return set_sql_error (self, error);
+
+  if (exists && !should_replace (old_vid, old_updated, vid, updated))
+    {
+      stats->n_unchanged++;
+      return TRUE;
+    }
+
+  if (!mk_fhir_index_resource (object, &index, error))
+    return FALSE;
+
+  if (old_fts_rowid > 0)
+    {
+      stmt = prepare (self, "DELETE FROM resource_fts WHERE rowid = ?1", error);
+      if (stmt == NULL)
+        goto fail;
+      sqlite3_bind_int64 (stmt, 1, old_fts_rowid);
+      rc = sqlite3_step (stmt);
+      mk_cached_stmt_reset (stmt);
+      if (rc != SQLITE_DONE)
+        goto fail_sql;
+    }
+
+  if (index.text != NULL)
+    {
+      stmt = prepare (self, "INSERT INTO resource_fts (text, type, id) VALUES (?1, ?2, ?3)", error);
+      if (stmt == NULL)
+        goto fail;
+      sqlite3_bind_text (stmt, 1, index.text, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, type, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, id, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      mk_cached_stmt_reset (stmt);
+      if (rc != SQLITE_DONE)
+        goto fail_sql;
+      fts_rowid = sqlite3_last_insert_rowid (self->db);
+    }
+
+  json = json_to_string (node, FALSE);
+
+  stmt = prepare (self,
+                  "INSERT INTO resource (type, id, version_id, last_updated, deleted, json, "
+                  "                      date, status, kind, code, subject, fts_rowid) "
+                  "VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+                  "ON CONFLICT (type, id) DO UPDATE SET "
+                  "  version_id = excluded.version_id, last_updated = excluded.last_updated, "
+                  "  deleted = 0, json = excluded.json, date = excluded.date, "
+                  "  status = excluded.status, kind = excluded.kind, code = excluded.code, "
+                  "  subject = excluded.subject, fts_rowid = excluded.fts_rowid",
+                  error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, type, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_STATIC);
+  bind_text (stmt, 3, vid);
+  bind_text (stmt, 4, updated);
+  sqlite3_bind_text (stmt, 5, json, -1, SQLITE_STATIC);
+  bind_text (stmt, 6, index.date);
+  bind_text (stmt, 7, index.status);
+  bind_text (stmt, 8, index.kind);
+  bind_text (stmt, 9, index.code);
+  bind_text (stmt, 10, index.subject);
+  if (fts_rowid > 0)
+    sqlite3_bind_int64 (stmt, 11, fts_rowid);
+  else
+    sqlite3_bind_null (stmt, 11);
+  rc = sqlite3_step (stmt);
+  mk_cached_stmt_reset (stmt);
+  if (rc != SQLITE_DONE)
+    goto fail_sql;
+
+  mk_resource_index_clear (&index);
+  stats_count (stats, type);
+  return TRUE;
+
+fail_sql:
+  set_sql_error (self, error);
+fail:
+  mk_resource_index_clear (&index);
+  return FALSE;
+}
+
+/* A history Bundle entry for a deleted resource: request DELETE Type/id. */
+static gboolean
+import_deletion (MkStore        *self,
+                 JsonObject     *entry,
+                 gboolean       *handled,
+                 MkImportStats  *stats,
+                 GError        **error)
+{
+  JsonNode *request_node = json_object_get_member (entry, "request");
+  JsonObject *request;
+  gboolean wrong_type = FALSE;
+  const char *method;
+  const char *url;
+  g_auto(GStrv) parts = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  *handled = FALSE;
+  if (request_node == NULL || !JSON_NODE_HOLDS_OBJECT (request_node))
+    return TRUE;
+
+  request = json_node_get_object (request_node);
+  method = object_string (request, "method", &wrong_type);
+  url = object_string (request, "url", &wrong_type);
+  if (g_strcmp0 (method, "DELETE") != 0 || url == NULL)
+    return TRUE;
+
+  parts = g_strsplit (url, "/", -1);
+  if (g_strv_length (parts) != 2 || *parts[0] == '\0' || *parts[1] == '\0')
+    return TRUE;
+
+  *handled = TRUE;
+
+  stmt = prepare (self, "UPDATE resource SET deleted = 1 "
+                        "WHERE type = ?1 AND id = ?2 AND deleted = 0", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, parts[0]);
+  bind_text (stmt, 2, parts[1]);
+  rc = sqlite3_step (stmt);
+  mk_cached_stmt_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return set_sql_error (self, error);
+
+  if (sqlite3_changes (self->db) > 0)
+    stats_count (stats, parts[0]);
+  else
+    stats->n_unchanged++;
+
+  return TRUE;
+}
+
+static gboolean
+import_bundle (MkStore        *self,
+               JsonObject     *bundle,
+               MkImportStats  *stats,
+               GError        **error)
+{
+  JsonNode *entries_node = json_object_get_member (bundle, "entry");
+  JsonArray *entries;
+
+  if (entries_node == NULL || JSON_NODE_HOLDS_NULL (entries_node))
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_ARRAY (entries_node))
+    {
+      g_set_error (error, MK_STORE_ERROR, MK_STORE_ERROR_INVALID_JSON,
+                   _("The Bundle’s “entry” must be a list"));
+      return FALSE;
+    }
+
+  entries = json_node_get_array (entries_node);
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonNode *entry_node = json_array_get_element (entries, i);
+      JsonObject *entry;
+      JsonNode *resource;
+      JsonNode *search;
+
+      if (!JSON_NODE_HOLDS_OBJECT (entry_node))
+        {
+          g_set_error (error, MK_STORE_ERROR, MK_STORE_ERROR_INVALID_JSON,
+                       _("Bundle entry %u is not a JSON object"), i + 1);
+          return FALSE;
+        }
+
+      entry = json_node_get_object (entry_node);
+
+      /* Search result annotations (OperationOutcome) are not card data. */
+      search = json_object_get_member (entry, "search");
+      if (search != NULL && JSON_NODE_HOLDS_OBJECT (search))
+        {
+          gboolean wrong_type = FALSE;
+
+          if (g_strcmp0 (object_string (json_node_get_object (search), "mode", &wrong_type),
+                         "outcome") == 0)
+            continue;
+        }
+
+      resource = json_object_get_member (entry, "resource");
+      if (resource == NULL || JSON_NODE_HOLDS_NULL (resource))
+        {
+          gboolean handled = FALSE;
+
+          if (!import_deletion (self, entry, &handled, stats, error))
+            return FALSE;
+          if (handled)
+            continue;
+
+          g_set_error (error, MK_STORE_ERROR, MK_STORE_ERROR_INVALID_JSON,
+                       _("Bundle entry %u has no resource"), i + 1);
+          return FALSE;
+        }
+
+      if (!import_resource (self, resource, stats, error))
+        {
+          g_prefix_error (error,
+                          /* Translators: a prefix before an error message */
+                          _("Bundle entry %u: "), i + 1);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+import_root (MkStore        *self,
+             JsonNode       *root,
+             MkImportStats  *stats,
+             GError        **error)
+{
+  JsonObject *object;
+  JsonNode *type;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, MK_STORE_ERROR, MK_STORE_ERROR_INVALID_JSON,
+                   _("The data is neither a FHIR resource nor a Bundle"));
+      return FALSE;
+    }
+
+  object = json_node_get_object (root);
+  type = json_object_get_member (object, "resourceType");
+  if (type != NULL && JSON_NODE_HOLDS_VALUE (type) &&
+      json_node_get_value_type (type) == G_TYPE_STRING &&
+      g_str_equal (json_node_get_string (type), "Bundle"))
+    return import_bundle (self, object, stats, error);
+
+  return import_resource (self, root, stats, error);
+}
+
+static gboolean
+is_blank (const char *line,
+          gsize       len)
+{
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isspace (line[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+has_several_lines (const char *data,
+                   gsize       length)
+{
+  const char *end = data + length;
+  guint n = 0;
+
+  for (const char *p = data; p < end;)
+    {
+      const char *nl = memchr (p, '\n', end - p);
+      const char *line_end = nl != NULL ? nl : end;
+
+      if (!is_blank (p, line_end - p) && ++n > 1)
+        return TRUE;
+      p = line_end + 1;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+import_ndjson (MkStore        *self,
+               JsonParser     *parser,
+               const char     *data,
+               gsize           length,
+               MkImportStats  *stats,
+               GError        **error)
+{
+  const char *end = data + length;
+  guint line_no = 0;
+
+  for (const char *p = data; p < end;)
+    {
+      const char *nl = memchr (p, '\n', end - p);
+      const char *line_end = nl != NULL ? nl : end;
+      g_autoptr(GError) local_error = NULL;
+      JsonNode *root;
+
+      line_no++;
+      if (is_blank (p, line_end - p))
+        {
+          p = line_end + 1;
+          continue;
+        }
+
+      if (!json_parser_load_from_data (parser, p, line_end - p, &local_error))
+        {
+          g_set_error (error, MK_STORE_ERROR, MK_STORE_ERROR_INVALID_JSON,
+                       _("Line %u is not valid JSON: %s"), line_no, local_error->message);
+          return FALSE;
+        }
+
+      root = json_parser_get_root (parser);
+      if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+        {
+          g_set_error (error, MK_STORE_ERROR, MK_STORE_ERROR_INVALID_JSON,
+                       _("Line %u is not a FHIR resource"), line_no);
+          return FALSE;
+        }
+
+      if (!import_resource (self, root, stats, error))
+        {
+          g_prefix_error (error,
+                          /* Translators: a prefix before an error message */
+                          _("Line %u: "), line_no);
+          return FALSE;
+        }
+
+      p = line_end + 1;
+    }
+
+  return TRUE;
+}
+
+gboolean
+mk_store_import_json (MkStore        *self,
+                      const char     *data,
+                      gssize          length,
+                      MkImportStats **stats_out,
+                      GError        **error)
+{
+  g_autoptr(MkImportStats) stats = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) parse_error = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (MK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+
+  if (length < 0)
+    length = strlen (data);
+
+  stats = g_new0 (MkImportStats, 1);
+  stats->stored = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  parser = json_parser_new_immutable ();
+
+  if (!mk_store_begin (self, error))
+    return FALSE;
+
+  if (json_parser_load_from_data (parser, data, length, &parse_error))
+    {
+      if (json_parser_get_root (parser) == NULL)
+        {
+          g_set_error (error, MK_STORE_ERROR, MK_STORE_ERROR_INVALID_JSON,
+                       _("The data is empty"));
+          ok = FALSE;
+        }
+      else
+        {
+          ok = import_root (self, json_parser_get_root (parser), stats, error);
+        }
+    }
+  else if (has_several_lines (data, length))
+    {
+      ok = import_ndjson (self, parser, data, length, stats, error);
+    }
+  else
+    {
+      g_set_error (error, MK_STORE_ERROR, MK_STORE_ERROR_INVALID_JSON,
+                   _("The data is not valid JSON: %s"), parse_error->message);
+      ok = FALSE;
+    }
+
+  if (!ok)
+    {
+      mk_store_rollback (self);
+      return FALSE;
+    }
+
+  if (stats->n_stored > 0)
+    self->tx_changed = TRUE;
+
+  if (!mk_store_commit (self, error))
+    {
+      mk_store_rollback (self);
+      return FALSE;
+    }
+
+  if (stats_out != NULL)
+    *stats_out = g_steal_pointer (&stats);
+
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Reads */
+
+static MkResource *
+resource_from_row (sqlite3_stmt *stmt)
+{
+  return mk_resource_new ((const char *) sqlite3_column_text (stmt, 0),
+                          (const char *) sqlite3_column_text (stmt, 1),
+                          (const char *) sqlite3_column_text (stmt, 2),
+                          (const char *) sqlite3_column_text (stmt, 3),
+                          (const char *) sqlite3_column_text (stmt, 4),
+                          (const char *) sqlite3_column_text (stmt, 5),
+                          (const char *) sqlite3_column_text (stmt, 6),
+                          (const char *) sqlite3_column_text (stmt, 7),
+                          (const char *) sqlite3_column_text (stmt, 8),
+                          (const char *) sqlite3_column_text (stmt, 9));
+}
+
+static void
+set_not_found (GError     **error,
+               const char  *type,
+               const char  *id)
+{
+  g_set_error (error, MK_STORE_ERROR, MK_STORE_ERROR_NOT_FOUND,
+               /* Translators: %s/%s is a FHIR resource type and id */
+               _("%s/%s is not in the medical card"), type, id);
+}
+
+MkResource *
+mk_store_get_resource (MkStore     *self,
+                       const char  *resource_type,
+                       const char  *id,
+                       GError     **error)
+{
+  g_autoptr(GRecMutexLocker) locker = NULL;
+  g_autoptr(MkCachedStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (MK_IS_STORE (self), NULL);
+  g_return_val_if_fail (resource_type != NULL, NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  locker = g_rec_mutex_locker_new (&self->lock);
+  stmt = prepare (self, "SELECT " RESOURCE_COLUMNS " FROM resource r "
+                        "WHERE r.type = ?1 AND r.id = ?2 AND r.deleted = 0", error);
+  if (stmt == NULL)
+    return NULL;
+
+  bind_text (stmt, 1, resource_type);
+  bind_text (stmt, 2, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return resource_from_row (stmt);
+
+  if (rc == SQLITE_DONE)
+    set_not_found (error, resource_type, id);
+  else
+    set_sql_error (self, error);
+
+  return NULL;
+}
+
+char *
+mk_store_get_json (MkStore     *self,
+                   const char  *resource_type,
+                   const char  *id,
+                   GError     **error)
+{
+  g_autoptr(GRecMutexLocker) locker = NULL;
+  g_autoptr(MkCachedStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (MK_IS_STORE (self), NULL);
+  g_return_val_if_fail (resource_type != NULL, NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  locker = g_rec_mutex_locker_new (&self->lock);
+  stmt = prepare (self, "SELECT json FROM resource "
+                        "WHERE type = ?1 AND id = ?2 AND deleted = 0", error);
+  if (stmt == NULL)
+    return NULL;
+
+  bind_text (stmt, 1, resource_type);
+  bind_text (stmt, 2, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return column_dup (stmt, 0);
+
+  if (rc == SQLITE_DONE)
+    set_not_found (error, resource_type, id);
+  else
+    set_sql_error (self, error);
+
+  return NULL;
+}
+
+MkResource *
+mk_store_resolve_reference (MkStore     *self,
+                            const char  *reference,
+                            GError     **error)
+{
+  g_auto(GStrv) parts = NULL;
+  guint n;
+
+  g_return_val_if_fail (MK_IS_STORE (self), NULL);
+  g_return_val_if_fail (reference != NULL, NULL);
+
+  if (*reference == '#' || *reference == '\0')
+    {
+      g_set_error (error, MK_STORE_ERROR, MK_STORE_ERROR_NOT_FOUND,
+                   _("The reference “%s” does not point to a stored resource"), reference);
+      return NULL;
+    }
+
+  /* "Type/id", "Type/id/_history/3", or an absolute URL ending in one of these. */
+  parts = g_strsplit (reference, "/", -1);
+  n = g_strv_length (parts);
+  if (n >= 4 && g_str_equal (parts[n - 2], "_history"))
+    n -= 2;
+
+  if (n < 2 || *parts[n - 2] == '\0' || *parts[n - 1] == '\0' ||
+      !g_ascii_isupper (*parts[n - 2]) ||
+      (n > 2 && !g_str_has_prefix (reference, "http://") && !g_str_has_prefix (reference, "https://")))
+    {
+      g_set_error (error, MK_STORE_ERROR, MK_STORE_ERROR_NOT_FOUND,
+                   _("The reference “%s” does not point to a stored resource"), reference);
+      return NULL;
+    }
+
+  return mk_store_get_resource (self, parts[n - 2], parts[n - 1], error);
+}
+
+GHashTable *
+mk_store_count_by_type (MkStore  *self,
+                        GError  **error)
+{
+  g_autoptr(GRecMutexLocker) locker = NULL;
+  g_autoptr(MkCachedStmt) stmt = NULL;
+  g_autoptr(GHashTable) counts = NULL;
+  int rc;
+
+  g_return_val_if_fail (MK_IS_STORE (self), NULL);
+
+  locker = g_rec_mutex_locker_new (&self->lock);
+  stmt = prepare (self, "SELECT type, count(*) FROM resource WHERE deleted = 0 GROUP BY type", error);
+  if (stmt == NULL)
+    return NULL;
+
+  counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_insert (counts, column_dup (stmt, 0),
+                         GUINT_TO_POINTER ((guint) sqlite3_column_int64 (stmt, 1)));
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sql_error (self, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&counts);
+}
+
+static gboolean
+single_count (MkStore     *self,
+              const char  *sql,
+              guint       *count,
+              GError     **error)
+{
+  g_autoptr(MkCachedStmt) stmt = prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return set_sql_error (self, error);
+
+  *count = (guint) sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+guint
+mk_store_count_outbox (MkStore  *self,
+                       GError  **error)
+{
+  g_autoptr(GRecMutexLocker) locker = NULL;
+  guint count = 0;
+
+  g_return_val_if_fail (MK_IS_STORE (self), 0);
+
+  locker = g_rec_mutex_locker_new (&self->lock);
+  single_count (self, "SELECT count(*) FROM outbox", &count, error);
+  return count;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Full-text search */
+
+static gboolean
+has_word_character (const char *word)
+{
+  for (const char *p = word; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_isalnum (g_utf8_get_char (p)))
+      return TRUE;
+  return FALSE;
+}
+
+/* Turns what the user typed into a safe FTS5 query: every word becomes a
+ * quoted string (so no FTS syntax is ever interpreted), the last one a
+ * prefix query. NULL when there is nothing to search for. */
+static char *
+build_fts_query (const char *text)
+{
+  g_auto(GStrv) words = NULL;
+  g_autoptr(GString) query = NULL;
+  g_autofree char *valid = NULL;
+  guint n_words = 0;
+  guint last = 0;
+
+  if (text == NULL)
+    return NULL;
+
+  valid = g_utf8_make_valid (text, -1);
+  words = g_strsplit_set (valid, " \t\r\n\f\v", -1);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    if (has_word_character (words[i]))
+      {
+        n_words++;
+        last = i;
+      }
+
+  if (n_words == 0)
+    return NULL;
+
+  query = g_string_new (NULL);
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      if (!has_word_character (words[i]))
+        continue;
+
+      if (query->len > 0)
+        g_string_append_c (query, ' ');
+
+      g_string_append_c (query, '"');
+      for (const char *p = words[i]; *p != '\0'; p++)
+        {
+          if (*p == '"')
+            g_string_append_c (query, '"');
+          g_string_append_c (query, *p);
+        }
+      g_string_append_c (query, '"');
+
+      if (i == last)
+        g_string_append_c (query, '*');
+    }
+
+  return g_string_free (g_steal_pointer (&query), FALSE);
+}
+
+GPtrArray *
+mk_store_search (MkStore     *self,
+                 const char  *text,
+                 guint        limit,
+                 GError     **error)
+{
+  g_autoptr(GRecMutexLocker) locker = NULL;
+  g_autoptr(MkCachedStmt) stmt = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autofree char *fts_query = NULL;
+  int rc;
+
+  g_return_val_if_fail (MK_IS_STORE (self), NULL);
+
+  hits = g_ptr_array_new_with_free_func ((GDestroyNotify) mk_search_hit_free);
+  fts_query = build_fts_query (text);
+  if (fts_query == NULL || limit == 0)
+    return g_steal_pointer (&hits);
+
+  locker = g_rec_mutex_locker_new (&self->lock);
+  stmt = prepare (self,
+                  "SELECT f.type, f.id, snippet (resource_fts, 0, '[', ']', '…', 12), "
+                  "       bm25 (resource_fts) AS rank "
+                  "FROM resource_fts f JOIN resource r ON r.type = f.type AND r.id = f.id "
+                  "WHERE resource_fts MATCH ?1 AND r.deleted = 0 "
+                  "ORDER BY rank, f.type, f.id LIMIT ?2",
+                  error);
+  if (stmt == NULL)
+    return NULL;
+
+  bind_text (stmt, 1, fts_query);
+  sqlite3_bind_int64 (stmt, 2, limit);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      MkSearchHit *hit = g_new0 (MkSearchHit, 1);
+
+      hit->resource_type = column_dup (stmt, 0);
+      hit->id = column_dup (stmt, 1);
+      hit->snippet = column_dup (stmt, 2);
+      hit->rank = sqlite3_column_double (stmt, 3);
+      g_ptr_array_add (hits, hit);
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sql_error (self, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&hits);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Queries */
+
+static void
+append_in (GString            *sql,
+           GPtrArray          *binds,
+           const char         *column,
+           const char * const *values)
+{
+  if (values == NULL || values[0] == NULL)
+    return;
+
+  g_string_append_printf (sql, " AND %s IN (", column);
+  for (guint i = 0; values[i] != NULL; i++)
+    {
+      g_ptr_array_add (binds, g_strdup (values[i]));
+      g_string_append_printf (sql, "%s?%u", i > 0 ? ", " : "", binds->len);
+    }
+  g_string_append_c (sql, ')');
+}
+
+/* The FROM/WHERE part of a query; every value is a bound parameter. */
+static void
+build_where (MkQuery   *query,
+             GString   *sql,
+             GPtrArray *binds)
+{
+  g_autofree char *fts_query = NULL;
+  const char *value;
+
+  g_string_append (sql, " FROM resource r WHERE r.deleted = 0");
+
+  if (query == NULL)
+    return;
+
+  append_in (sql, binds, "r.type", mk_query_get_types (query));
+  append_in (sql, binds, "r.kind", mk_query_get_kinds (query));
+  append_in (sql, binds, "r.status", mk_query_get_statuses (query));
+
+  if ((value = mk_query_get_code (query)) != NULL)
+    {
+      g_ptr_array_add (binds, g_strdup (value));
+      g_string_append_printf (sql, " AND r.code = ?%u", binds->len);
+    }
+
+  if ((value = mk_query_get_subject (query)) != NULL)
+    {
+      g_ptr_array_add (binds, g_strdup (value));
+      g_string_append_printf (sql, " AND r.subject = ?%u", binds->len);
+    }
+
+  if ((value = mk_query_get_date_from (query)) != NULL)
+    {
+      g_ptr_array_add (binds, mk_fhir_index_normalize_date (value));
+      g_string_append_printf (sql, " AND r.date >= ?%u", binds->len);
+    }
+
+  if ((value = mk_query_get_date_to (query)) != NULL)
+    {
+      g_autofree char *to = mk_fhir_index_normalize_date (value);
+
+      /* Inclusive at the bound's precision: "2024-03-01" takes in every
+       * dateTime of that day, "2024" the whole year. U+FFFF sorts after any
+       * character a date can hold. */
+      g_ptr_array_add (binds, g_strconcat (to, "\xef\xbf\xbf", NULL));
+      g_string_append_printf (sql, " AND r.date <= ?%u", binds->len);
+    }
+
+  fts_query = build_fts_query (mk_query_get_text (query));
+  if (fts_query != NULL)
+    {
+      g_ptr_array_add (binds, g_steal_pointer (&fts_query));
+      g_string_append_printf (sql, " AND r.fts_rowid IN "
+                                   "(SELECT rowid FROM resource_fts WHERE resource_fts MATCH ?%u)",
+                              binds->len);
+    }
+}
+
+static MkCachedStmt *
+prepare_query (MkStore    *self,
+               GString    *sql,
+               GPtrArray  *binds,
+               GError    **error)
+{
+  sqlite3_stmt *stmt = prepare (self, sql->str, error);
+
+  if (stmt == NULL)
+    return NULL;
+
+  for (guint i = 0; i < binds->len; i++)
+    bind_text (stmt, i + 1, g_ptr_array_index (binds, i));
+
+  return stmt;
+}
+
+guint
+mk_store_query_count (MkStore  *self,
+                      MkQuery  *query,
+                      GError  **error)
+{
+  g_autoptr(GRecMutexLocker) locker = NULL;
+  g_autoptr(MkCachedStmt) stmt = NULL;
+  g_autoptr(GString) sql = g_string_new ("SELECT count(*)");
+  g_autoptr(GPtrArray) binds = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (MK_IS_STORE (self), 0);
+
+  build_where (query, sql, binds);
+
+  locker = g_rec_mutex_locker_new (&self->lock);
+  stmt = prepare_query (self, sql, binds, error);
+  if (stmt == NULL)
+    return 0;
+
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      set_sql_error (self, error);
+      return 0;
+    }
+
+  return (guint) sqlite3_column_int64 (stmt, 0);
+}
+
+GPtrArray *
+mk_store_query_page (MkStore  *self,
+                     MkQuery  *query,
+                     guint     offset,
+                     guint     limit,
+                     GError  **error)
+{
+  g_autoptr(GRecMutexLocker) locker = NULL;
+  g_autoptr(MkCachedStmt) stmt = NULL;
+  g_autoptr(GString) sql = g_string_new ("SELECT " RESOURCE_COLUMNS);
+  g_autoptr(GPtrArray) binds = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) items = NULL;
+  MkQuerySort sort = query != NULL ? mk_query_get_sort (query) : MK_QUERY_SORT_DATE_DESC;
+  int rc;
+
+  g_return_val_if_fail (MK_IS_STORE (self), NULL);
+
+  build_where (query, sql, binds);
+  g_string_append_printf (sql, " ORDER BY r.date IS NULL, r.date %s, r.type, r.id"
+                               " LIMIT ?%u OFFSET ?%u",
+                          sort == MK_QUERY_SORT_DATE_ASC ? "ASC" : "DESC",
+                          binds->len + 1, binds->len + 2);
+
+  locker = g_rec_mutex_locker_new (&self->lock);
+  stmt = prepare_query (self, sql, binds, error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, binds->len + 1, limit);
+  sqlite3_bind_int64 (stmt, binds->len + 2, offset);
+
+  items = g_ptr_array_new_with_free_func (g_object_unref);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (items, resource_from_row (stmt));
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sql_error (self, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&items);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Meta and maintenance */
+
+char *
+mk_store_get_meta (MkStore     *self,
+                   const char  *key,
+                   GError     **error)
+{
+  g_autoptr(GRecMutexLocker) locker = NULL;
+  g_autoptr(MkCachedStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (MK_IS_STORE (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  locker = g_rec_mutex_locker_new (&self->lock);
+  stmt = prepare (self, "SELECT value FROM meta WHERE key = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+
+  bind_text (stmt, 1, key);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return column_dup (stmt, 0);
+  if (rc != SQLITE_DONE)
+    set_sql_error (self, error);
+
+  return NULL;
+}
+
+gboolean
+mk_store_set_meta (MkStore     *self,
+                   const char  *key,
+                   const char  *value,
+                   GError     **error)
+{
+  g_autoptr(GRecMutexLocker) locker = NULL;
+  g_autoptr(MkCachedStmt) stmt = NULL;
+
+  g_return_val_if_fail (MK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  locker = g_rec_mutex_locker_new (&self->lock);
+  if (value == NULL)
+    stmt = prepare (self, "DELETE FROM meta WHERE key = ?1", error);
+  else
+    stmt = prepare (self, "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  bind_text (stmt, 1, key);
+  if (value != NULL)
+    bind_text (stmt, 2, value);
+
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sql_error (self, error);
+
+  return TRUE;
+}
+
+gboolean
+mk_store_clear_resources (MkStore  *self,
+                          GError  **error)
+{
+  g_return_val_if_fail (MK_IS_STORE (self), FALSE);
+
+  if (!mk_store_begin (self, error))
+    return FALSE;
+
+  if (!exec_sql (self, "DELETE FROM resource; DELETE FROM resource_fts;", error))
+    {
+      mk_store_rollback (self);
+      return FALSE;
+    }
+
+  self->tx_changed = TRUE;
+  if (!mk_store_commit (self, error))
+    {
+      mk_store_rollback (self);
+      return FALSE;
+    }
+
+  return TRUE;
+}
