@@ -87,6 +87,41 @@ gboolean    mk_fhir_array_get_object  (JsonArray    *array,
                                        JsonObject  **out,
                                        GError      **error);
 
+/* Newly allocated copy of a string member (NULL when absent). */
+gboolean    mk_fhir_dup_string        (JsonObject   *object,
+                                       const char   *member,
+                                       char        **out,
+                                       GError      **error);
+
+/* Dotted paths, e.g. "dosageInstruction.timing.repeat.boundsPeriod.start":
+ * each step is a member; when a member is an array its FIRST element is
+ * used (so "name.given" is name[0].given[0]). Absent anywhere → success
+ * with NULL. A step of the wrong JSON type → MK_FHIR_ERROR_INVALID. */
+gboolean    mk_fhir_get_path_node     (JsonObject   *object,
+                                       const char   *path,
+                                       JsonNode    **out,
+                                       GError      **error);
+gboolean    mk_fhir_get_path_object   (JsonObject   *object,
+                                       const char   *path,
+                                       JsonObject  **out,
+                                       GError      **error);
+/* Borrowed string at @path. */
+gboolean    mk_fhir_get_path_string   (JsonObject   *object,
+                                       const char   *path,
+                                       const char  **out,
+                                       GError      **error);
+/* Newly allocated string at @path. */
+gboolean    mk_fhir_dup_path_string   (JsonObject   *object,
+                                       const char   *path,
+                                       char        **out,
+                                       GError      **error);
+/* Number at @path. */
+gboolean    mk_fhir_get_path_number   (JsonObject   *object,
+                                       const char   *path,
+                                       double       *out,
+                                       gboolean     *present,
+                                       GError      **error);
+
 /* Checks resourceType == @expected (MK_FHIR_ERROR_WRONG_TYPE otherwise). */
 gboolean    mk_fhir_check_resource_type (JsonObject *resource,
                                          const char *expected,
@@ -105,7 +140,7 @@ typedef struct
 gboolean         mk_fhir_reference_read       (JsonObject            *ref,
                                                MkFhirReference       *out,
                                                GError               **error);
-/* Reads member @member (a Reference) of @object. */
+/* Reads the Reference at @path (a member or a dotted path) of @object. */
 gboolean         mk_fhir_get_reference        (JsonObject            *object,
                                                const char            *member,
                                                MkFhirReference       *out,
@@ -113,6 +148,7 @@ gboolean         mk_fhir_get_reference        (JsonObject            *object,
 void             mk_fhir_reference_clear      (MkFhirReference       *ref);
 MkFhirReference *mk_fhir_reference_copy       (const MkFhirReference *ref);
 void             mk_fhir_reference_free       (MkFhirReference       *ref);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MkFhirReference, mk_fhir_reference_free)
 /* "Practitioner" for "Practitioner/p1" or ".../fhir/Practitioner/p1/_history/2". */
 char            *mk_fhir_reference_dup_type   (const char            *reference);
 /* "p1" for the same. */
@@ -137,14 +173,14 @@ const char  *mk_fhir_codeable_concept_get_code    (JsonObject *concept,
 gboolean     mk_fhir_codeable_concept_has_code    (JsonObject *concept,
                                                    const char *system,
                                                    const char *code);
-/* Display of a CodeableConcept member (or of the first element when the
- * member is an array of CodeableConcepts). */
+/* Display of the CodeableConcept at @member (a member or dotted path; an
+ * array means its first element). Newly allocated in *out. */
 gboolean     mk_fhir_get_concept_display          (JsonObject  *object,
                                                    const char  *member,
                                                    char       **out,
                                                    GError     **error);
-/* Code (first coding with @system, any system when NULL) of a CodeableConcept
- * member, or of the first element of an array member. */
+/* Code (first coding with @system, any system when NULL) of the
+ * CodeableConcept at @member (path rules as above). Newly allocated. */
 gboolean     mk_fhir_get_concept_code             (JsonObject  *object,
                                                    const char  *member,
                                                    const char  *system,
