@@ -1,19 +1,42 @@
 /* mk-prescriptions-page.c
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Filtering by state: "expiring soon" and "expired" are not FHIR statuses —
+ * they are computed on the client from dispenseRequest.validityPeriod and
+ * the MkClock's now (mk_medication_request_get_state), and the derived
+ * status column cannot know them because they change with time, not with
+ * the data. So the SQL query narrows by the FHIR status where the states
+ * map to statuses (active/on-hold for Active, Expiring and Expired;
+ * completed for Dispensed; …) and a GtkFilterListModel with a
+ * GtkCustomFilter over the paged MkResourceList keeps the items whose
+ * computed state matches. The custom filter reads every item of the
+ * narrowed list, which is fine here: a patient has few prescriptions.
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
+#include "mk-fhir-types.h"
+#include "mk-prescription-row.h"
 #include "mk-prescriptions-page.h"
+#include "mk-resource-list.h"
 
 struct _MkPrescriptionsPage
 {
-  AdwBin   parent_instance;
+  AdwBin              parent_instance;
 
-  MkStore *store;
-  MkClock *clock;
+  MkStore            *store;
+  MkClock            *clock;
+  MkResourceList     *list;
+  GtkFilterListModel *filter_model;
+  GtkCustomFilter    *state_filter;
+  GDateTime          *now;          /* the now states are computed for */
+
+  GtkDropDown        *filter_dropdown;
+  GtkStack           *stack;
+  GtkListView        *list_view;
+  AdwStatusPage      *empty_page;
 };
 
 G_DEFINE_FINAL_TYPE (MkPrescriptionsPage, mk_prescriptions_page, ADW_TYPE_BIN)
@@ -21,23 +44,276 @@ G_DEFINE_FINAL_TYPE (MkPrescriptionsPage, mk_prescriptions_page, ADW_TYPE_BIN)
 enum { PROP_0, PROP_STORE, PROP_CLOCK, N_PROPS };
 static GParamSpec *properties [N_PROPS];
 
+static MkQuery *
+build_query (MkPrescriptionsFilter filter)
+{
+  MkQuery *query = mk_query_new ();
+
+  mk_query_add_type (query, "MedicationRequest");
+  mk_query_set_sort (query, MK_QUERY_SORT_DATE_DESC);
+
+  switch (filter)
+    {
+    case MK_PRESCRIPTIONS_FILTER_ACTIVE:
+    case MK_PRESCRIPTIONS_FILTER_EXPIRING:
+    case MK_PRESCRIPTIONS_FILTER_EXPIRED:
+      mk_query_add_status (query, "active");
+      mk_query_add_status (query, "on-hold");
+      mk_query_add_status (query, "unknown");
+      break;
+    case MK_PRESCRIPTIONS_FILTER_DISPENSED:
+      mk_query_add_status (query, "completed");
+      break;
+    case MK_PRESCRIPTIONS_FILTER_CANCELLED:
+      mk_query_add_status (query, "cancelled");
+      mk_query_add_status (query, "entered-in-error");
+      mk_query_add_status (query, "stopped");
+      break;
+    case MK_PRESCRIPTIONS_FILTER_DRAFTS:
+      mk_query_add_status (query, "draft");
+      break;
+    case MK_PRESCRIPTIONS_FILTER_ALL:
+    default:
+      break;
+    }
+
+  return query;
+}
+
+static gboolean
+state_matches (gpointer item,
+               gpointer user_data)
+{
+  MkPrescriptionsPage *self = user_data;
+  g_autoptr(MkMedicationRequest) request = NULL;
+  MkPrescriptionState state;
+
+  request = mk_medication_request_read (mk_resource_get_object (MK_RESOURCE (item)), NULL);
+  if (request == NULL)
+    return FALSE;
+
+  state = mk_medication_request_get_state (request, self->now);
+
+  switch (gtk_drop_down_get_selected (self->filter_dropdown))
+    {
+    case MK_PRESCRIPTIONS_FILTER_ACTIVE:
+      return state == MK_PRESCRIPTION_STATE_ISSUED ||
+             state == MK_PRESCRIPTION_STATE_SENT ||
+             state == MK_PRESCRIPTION_STATE_EXPIRING;
+    case MK_PRESCRIPTIONS_FILTER_EXPIRING:
+      return state == MK_PRESCRIPTION_STATE_EXPIRING;
+    case MK_PRESCRIPTIONS_FILTER_EXPIRED:
+      return state == MK_PRESCRIPTION_STATE_EXPIRED;
+    default:
+      return TRUE;
+    }
+}
+
+static gboolean
+filter_needs_state (MkPrescriptionsFilter filter)
+{
+  return filter == MK_PRESCRIPTIONS_FILTER_ACTIVE ||
+         filter == MK_PRESCRIPTIONS_FILTER_EXPIRING ||
+         filter == MK_PRESCRIPTIONS_FILTER_EXPIRED;
+}
+
+static void
+mk_prescriptions_page_update_empty (MkPrescriptionsPage *self)
+{
+  gboolean empty;
+
+  empty = self->filter_model == NULL ||
+          g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) == 0;
+
+  if (empty && gtk_drop_down_get_selected (self->filter_dropdown) != MK_PRESCRIPTIONS_FILTER_ALL)
+    {
+      adw_status_page_set_icon_name (self->empty_page, "system-search-symbolic");
+      adw_status_page_set_title (self->empty_page, _("No Results"));
+      adw_status_page_set_description (self->empty_page, _("No prescriptions in this state"));
+    }
+  else if (empty)
+    {
+      adw_status_page_set_icon_name (self->empty_page, "emblem-documents-symbolic");
+      adw_status_page_set_title (self->empty_page, _("No Prescriptions"));
+      adw_status_page_set_description (self->empty_page, _("Prescriptions from your doctors appear here"));
+    }
+
+  gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "list");
+}
+
+static void
+mk_prescriptions_page_update_now (MkPrescriptionsPage *self)
+{
+  g_clear_pointer (&self->now, g_date_time_unref);
+  self->now = mk_clock_get_now (self->clock);
+}
+
+static void
+mk_prescriptions_page_apply_filter (MkPrescriptionsPage *self)
+{
+  MkPrescriptionsFilter filter = gtk_drop_down_get_selected (self->filter_dropdown);
+  g_autoptr(MkQuery) query = NULL;
+
+  if (self->list == NULL)
+    return;
+
+  mk_prescriptions_page_update_now (self);
+  query = build_query (filter);
+  /* Drop the custom filter first, so changing the query does not run it
+   * against the old filter's expectations twice. */
+  gtk_filter_list_model_set_filter (self->filter_model, NULL);
+  mk_resource_list_set_query (self->list, query);
+  if (filter_needs_state (filter))
+    gtk_filter_list_model_set_filter (self->filter_model, GTK_FILTER (self->state_filter));
+
+  mk_prescriptions_page_update_empty (self);
+}
+
+static void
+on_filter_changed (MkPrescriptionsPage *self)
+{
+  mk_prescriptions_page_apply_filter (self);
+}
+
+static void
+on_items_changed (MkPrescriptionsPage *self)
+{
+  mk_prescriptions_page_update_empty (self);
+}
+
+static void
+on_copy_response (AdwMessageDialog *dialog,
+                  const char       *response,
+                  gpointer          user_data)
+{
+  if (g_strcmp0 (response, "copy") == 0)
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (dialog)), user_data);
+}
+
+/* Activating a prescription shows its code, ready to copy for a pharmacy. */
+static void
+on_list_activate (MkPrescriptionsPage *self,
+                  guint                position)
+{
+  g_autoptr(MkResource) resource = NULL;
+  g_autoptr(MkMedicationRequest) request = NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+  GtkRoot *root;
+
+  resource = g_list_model_get_item (G_LIST_MODEL (self->filter_model), position);
+  if (resource == NULL)
+    return;
+  request = mk_medication_request_read (mk_resource_get_object (resource), NULL);
+  if (request == NULL || request->prescription_code == NULL)
+    return;
+
+  /* Translators: %s is an e-prescription code the pharmacy asks for */
+  body = g_strdup_printf (_("Prescription code: %s"), request->prescription_code);
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   request->medication, body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "copy", _("_Copy Code"),
+                                    "close", _("_Close"),
+                                    NULL);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "copy");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_copy_response),
+                         g_strdup (request->prescription_code),
+                         (GClosureNotify) (void (*) (void)) g_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           MkPrescriptionsPage      *self)
+{
+  gtk_list_item_set_child (item, mk_prescription_row_new (self->store, self->clock));
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          MkPrescriptionsPage      *self)
+{
+  mk_prescription_row_set_resource (MK_PRESCRIPTION_ROW (gtk_list_item_get_child (item)),
+                                    gtk_list_item_get_item (item));
+}
+
+static void
+unbind_row (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            MkPrescriptionsPage      *self)
+{
+  mk_prescription_row_set_resource (MK_PRESCRIPTION_ROW (gtk_list_item_get_child (item)), NULL);
+}
+
+static void
+on_map (MkPrescriptionsPage *self)
+{
+  mk_prescriptions_page_refresh (self);
+}
+
+static void
+mk_prescriptions_page_constructed (GObject *object)
+{
+  MkPrescriptionsPage *self = MK_PRESCRIPTIONS_PAGE (object);
+  g_autoptr(GtkListItemFactory) factory = NULL;
+  g_autoptr(MkQuery) query = NULL;
+  GtkNoSelection *selection;
+
+  G_OBJECT_CLASS (mk_prescriptions_page_parent_class)->constructed (object);
+
+  if (self->clock == NULL)
+    self->clock = g_object_ref (mk_clock_get_default ());
+  mk_prescriptions_page_update_now (self);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), self);
+  gtk_list_view_set_factory (self->list_view, factory);
+
+  if (self->store != NULL)
+    {
+      query = build_query (MK_PRESCRIPTIONS_FILTER_ALL);
+      self->list = mk_resource_list_new (self->store, query);
+      self->state_filter = gtk_custom_filter_new (state_matches, self, NULL);
+      self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->list)), NULL);
+      g_signal_connect_object (self->filter_model, "items-changed",
+                               G_CALLBACK (on_items_changed), self, G_CONNECT_SWAPPED);
+      selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->filter_model)));
+      gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+      g_object_unref (selection);
+    }
+
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
+  mk_prescriptions_page_update_empty (self);
+}
+
 static void
 mk_prescriptions_page_dispose (GObject *object)
 {
   MkPrescriptionsPage *self = MK_PRESCRIPTIONS_PAGE (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MK_TYPE_PRESCRIPTIONS_PAGE);
+  g_clear_object (&self->filter_model);
+  g_clear_object (&self->state_filter);
+  g_clear_object (&self->list);
   g_clear_object (&self->store);
   g_clear_object (&self->clock);
+  g_clear_pointer (&self->now, g_date_time_unref);
 
   G_OBJECT_CLASS (mk_prescriptions_page_parent_class)->dispose (object);
 }
 
 static void
 mk_prescriptions_page_get_property (GObject    *object,
-                            guint       prop_id,
-                            GValue     *value,
-                            GParamSpec *pspec)
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
 {
   MkPrescriptionsPage *self = MK_PRESCRIPTIONS_PAGE (object);
 
@@ -56,9 +332,9 @@ mk_prescriptions_page_get_property (GObject    *object,
 
 static void
 mk_prescriptions_page_set_property (GObject      *object,
-                            guint         prop_id,
-                            const GValue *value,
-                            GParamSpec   *pspec)
+                                    guint         prop_id,
+                                    const GValue *value,
+                                    GParamSpec   *pspec)
 {
   MkPrescriptionsPage *self = MK_PRESCRIPTIONS_PAGE (object);
 
@@ -81,6 +357,7 @@ mk_prescriptions_page_class_init (MkPrescriptionsPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = mk_prescriptions_page_constructed;
   object_class->dispose = mk_prescriptions_page_dispose;
   object_class->get_property = mk_prescriptions_page_get_property;
   object_class->set_property = mk_prescriptions_page_set_property;
@@ -95,6 +372,12 @@ mk_prescriptions_page_class_init (MkPrescriptionsPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/medkarta/Medkarta/ui/mk-prescriptions-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, MkPrescriptionsPage, filter_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, MkPrescriptionsPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, MkPrescriptionsPage, list_view);
+  gtk_widget_class_bind_template_child (widget_class, MkPrescriptionsPage, empty_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_list_activate);
 }
 
 static void
@@ -122,4 +405,42 @@ mk_prescriptions_page_get_clock (MkPrescriptionsPage *self)
 {
   g_return_val_if_fail (MK_IS_PRESCRIPTIONS_PAGE (self), NULL);
   return self->clock;
+}
+
+void
+mk_prescriptions_page_refresh (MkPrescriptionsPage *self)
+{
+  g_return_if_fail (MK_IS_PRESCRIPTIONS_PAGE (self));
+
+  if (self->list == NULL)
+    return;
+
+  mk_prescriptions_page_update_now (self);
+  /* Rebinds the visible rows, so their state pills follow the clock… */
+  mk_resource_list_reload (self->list);
+  /* …and re-runs the computed-state filter. */
+  gtk_filter_changed (GTK_FILTER (self->state_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  mk_prescriptions_page_update_empty (self);
+}
+
+GListModel *
+mk_prescriptions_page_get_model (MkPrescriptionsPage *self)
+{
+  g_return_val_if_fail (MK_IS_PRESCRIPTIONS_PAGE (self), NULL);
+  return G_LIST_MODEL (self->filter_model);
+}
+
+void
+mk_prescriptions_page_set_filter (MkPrescriptionsPage   *self,
+                                  MkPrescriptionsFilter  filter)
+{
+  g_return_if_fail (MK_IS_PRESCRIPTIONS_PAGE (self));
+  gtk_drop_down_set_selected (self->filter_dropdown, filter);
+}
+
+gboolean
+mk_prescriptions_page_is_empty (MkPrescriptionsPage *self)
+{
+  g_return_val_if_fail (MK_IS_PRESCRIPTIONS_PAGE (self), FALSE);
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "empty") == 0;
 }
