@@ -171,6 +171,7 @@ mk_fhir_index_normalize_date (const char *value)
 {
   g_autoptr(GTimeZone) utc = NULL;
   g_autoptr(GDateTime) dt = NULL;
+  g_autoptr(GDateTime) in_utc = NULL;
 
   if (value == NULL || *value == '\0')
     return NULL;
@@ -184,7 +185,8 @@ mk_fhir_index_normalize_date (const char *value)
   if (dt == NULL)
     return g_strdup (value);
 
-  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+  in_utc = g_date_time_to_utc (dt);
+  return g_date_time_format (in_utc, "%Y-%m-%dT%H:%M:%SZ");
 }
 
 /* Sets index->date from the first present value; later candidates are still

@@ -980,11 +980,18 @@ is_blank (const char *line,
   return TRUE;
 }
 
+/* NDJSON: several non-blank lines, the first of which is a whole JSON
+ * object by itself (json-glib would otherwise parse just the first value of
+ * "{…}\n{…}" and ignore the rest). A pretty-printed document's first line
+ * is never a complete object. */
 static gboolean
-has_several_lines (const char *data,
+looks_like_ndjson (JsonParser *parser,
+                   const char *data,
                    gsize       length)
 {
   const char *end = data + length;
+  const char *first = NULL;
+  gsize first_len = 0;
   guint n = 0;
 
   for (const char *p = data; p < end;)
@@ -992,12 +999,25 @@ has_several_lines (const char *data,
       const char *nl = memchr (p, '\n', end - p);
       const char *line_end = nl != NULL ? nl : end;
 
-      if (!is_blank (p, line_end - p) && ++n > 1)
-        return TRUE;
+      if (!is_blank (p, line_end - p))
+        {
+          if (n == 0)
+            {
+              first = p;
+              first_len = line_end - p;
+            }
+          if (++n > 1)
+            break;
+        }
       p = line_end + 1;
     }
 
-  return FALSE;
+  if (n < 2)
+    return FALSE;
+
+  return json_parser_load_from_data (parser, first, first_len, NULL) &&
+         json_parser_get_root (parser) != NULL &&
+         JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser));
 }
 
 static gboolean
@@ -1080,7 +1100,11 @@ mk_store_import_json (MkStore        *self,
   if (!mk_store_begin (self, error))
     return FALSE;
 
-  if (json_parser_load_from_data (parser, data, length, &parse_error))
+  if (looks_like_ndjson (parser, data, length))
+    {
+      ok = import_ndjson (self, parser, data, length, stats, error);
+    }
+  else if (json_parser_load_from_data (parser, data, length, &parse_error))
     {
       if (json_parser_get_root (parser) == NULL)
         {
@@ -1092,10 +1116,6 @@ mk_store_import_json (MkStore        *self,
         {
           ok = import_root (self, json_parser_get_root (parser), stats, error);
         }
-    }
-  else if (has_several_lines (data, length))
-    {
-      ok = import_ndjson (self, parser, data, length, stats, error);
     }
   else
     {
