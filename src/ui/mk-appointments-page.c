@@ -1,19 +1,42 @@
 /* mk-appointments-page.c
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Two lists over the store. Upcoming is one SQL query (status booked,
+ * pending, arrived or checked-in and start ≥ now, ascending). Past is "every
+ * other appointment", which one MkQuery cannot say (a cancelled visit next
+ * week is past, a booked one is not), so it is every appointment newest
+ * first with a GtkCustomFilter dropping the upcoming ones — a patient has
+ * few appointments, and both lists still page from SQLite.
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
+#include "mk-appointment-card.h"
+#include "mk-appointment-row.h"
 #include "mk-appointments-page.h"
+#include "mk-resource-list.h"
 
 struct _MkAppointmentsPage
 {
-  AdwBin   parent_instance;
+  AdwBin              parent_instance;
 
-  MkStore *store;
-  MkClock *clock;
+  MkStore            *store;
+  MkClock            *clock;
+  char               *now_utc;      /* "YYYY-MM-DDTHH:MM:SSZ", like the date column */
+  MkResourceList     *upcoming;
+  MkResourceList     *all;
+  GtkCustomFilter    *past_filter;
+  GtkFilterListModel *past;
+  GtkNoSelection     *upcoming_selection;
+  GtkNoSelection     *past_selection;
+
+  GtkToggleButton    *upcoming_button;
+  GtkToggleButton    *past_button;
+  GtkStack           *stack;
+  GtkListView        *list_view;
+  AdwStatusPage      *empty_page;
 };
 
 G_DEFINE_FINAL_TYPE (MkAppointmentsPage, mk_appointments_page, ADW_TYPE_BIN)
@@ -21,23 +44,227 @@ G_DEFINE_FINAL_TYPE (MkAppointmentsPage, mk_appointments_page, ADW_TYPE_BIN)
 enum { PROP_0, PROP_STORE, PROP_CLOCK, N_PROPS };
 static GParamSpec *properties [N_PROPS];
 
+static const char * const upcoming_statuses[] = {
+  "booked", "pending", "arrived", "checked-in", NULL,
+};
+
+static gboolean
+is_upcoming (MkResource *resource,
+             const char *now_utc)
+{
+  const char *date = mk_resource_get_date (resource);
+
+  return date != NULL && g_strcmp0 (date, now_utc) >= 0 &&
+         g_strv_contains (upcoming_statuses, mk_resource_get_status (resource) != NULL
+                                             ? mk_resource_get_status (resource) : "");
+}
+
+static gboolean
+past_filter_func (gpointer item,
+                  gpointer user_data)
+{
+  MkAppointmentsPage *self = user_data;
+
+  return !is_upcoming (MK_RESOURCE (item), self->now_utc);
+}
+
+static MkQuery *
+build_upcoming_query (const char *now_utc)
+{
+  MkQuery *query = mk_query_new ();
+
+  mk_query_add_type (query, "Appointment");
+  for (guint i = 0; upcoming_statuses[i] != NULL; i++)
+    mk_query_add_status (query, upcoming_statuses[i]);
+  mk_query_set_date_range (query, now_utc, NULL);
+  mk_query_set_sort (query, MK_QUERY_SORT_DATE_ASC);
+
+  return query;
+}
+
+static void
+mk_appointments_page_update_now (MkAppointmentsPage *self)
+{
+  g_autoptr(GDateTime) now = mk_clock_get_now (self->clock);
+  g_autoptr(GDateTime) utc = g_date_time_to_utc (now);
+
+  g_free (self->now_utc);
+  self->now_utc = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+static gboolean
+mk_appointments_page_showing_past (MkAppointmentsPage *self)
+{
+  return gtk_toggle_button_get_active (self->past_button);
+}
+
+static GListModel *
+mk_appointments_page_current_model (MkAppointmentsPage *self)
+{
+  if (self->store == NULL)
+    return NULL;
+  return mk_appointments_page_showing_past (self) ? G_LIST_MODEL (self->past)
+                                                   : G_LIST_MODEL (self->upcoming);
+}
+
+static void
+mk_appointments_page_update_empty (MkAppointmentsPage *self)
+{
+  GListModel *model = mk_appointments_page_current_model (self);
+  gboolean empty = model == NULL || g_list_model_get_n_items (model) == 0;
+
+  if (empty && mk_appointments_page_showing_past (self))
+    {
+      adw_status_page_set_title (self->empty_page, _("No Past Visits"));
+      adw_status_page_set_description (self->empty_page, _("Visits you had appear here"));
+    }
+  else if (empty)
+    {
+      adw_status_page_set_title (self->empty_page, _("No Upcoming Visits"));
+      adw_status_page_set_description (self->empty_page, _("Booked visits appear here"));
+    }
+
+  gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "list");
+}
+
+static void
+on_section_toggled (MkAppointmentsPage *self)
+{
+  if (self->store == NULL)
+    return;
+
+  gtk_list_view_set_model (self->list_view,
+                           mk_appointments_page_showing_past (self)
+                             ? GTK_SELECTION_MODEL (self->past_selection)
+                             : GTK_SELECTION_MODEL (self->upcoming_selection));
+  mk_appointments_page_update_empty (self);
+}
+
+static void
+on_items_changed (MkAppointmentsPage *self)
+{
+  mk_appointments_page_update_empty (self);
+}
+
+static void
+on_list_activate (MkAppointmentsPage *self,
+                  guint               position)
+{
+  g_autoptr(MkResource) resource = NULL;
+  MkAppointmentCard *card;
+  GtkRoot *root;
+
+  resource = g_list_model_get_item (mk_appointments_page_current_model (self), position);
+  if (resource == NULL)
+    return;
+
+  card = mk_appointment_card_new (self->store, resource);
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (card), GTK_WINDOW (root));
+  gtk_window_present (GTK_WINDOW (card));
+}
+
+static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           MkAppointmentsPage       *self)
+{
+  gtk_list_item_set_child (item, mk_appointment_row_new (self->store));
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          MkAppointmentsPage       *self)
+{
+  mk_appointment_row_set_resource (MK_APPOINTMENT_ROW (gtk_list_item_get_child (item)),
+                                   gtk_list_item_get_item (item));
+}
+
+static void
+unbind_row (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            MkAppointmentsPage       *self)
+{
+  mk_appointment_row_set_resource (MK_APPOINTMENT_ROW (gtk_list_item_get_child (item)), NULL);
+}
+
+static void
+on_map (MkAppointmentsPage *self)
+{
+  mk_appointments_page_refresh (self);
+}
+
+static void
+mk_appointments_page_constructed (GObject *object)
+{
+  MkAppointmentsPage *self = MK_APPOINTMENTS_PAGE (object);
+  g_autoptr(GtkListItemFactory) factory = NULL;
+
+  G_OBJECT_CLASS (mk_appointments_page_parent_class)->constructed (object);
+
+  if (self->clock == NULL)
+    self->clock = g_object_ref (mk_clock_get_default ());
+  mk_appointments_page_update_now (self);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), self);
+  gtk_list_view_set_factory (self->list_view, factory);
+
+  if (self->store != NULL)
+    {
+      g_autoptr(MkQuery) upcoming_query = build_upcoming_query (self->now_utc);
+      g_autoptr(MkQuery) all_query = mk_query_new ();
+
+      mk_query_add_type (all_query, "Appointment");
+      mk_query_set_sort (all_query, MK_QUERY_SORT_DATE_DESC);
+
+      self->upcoming = mk_resource_list_new (self->store, upcoming_query);
+      self->all = mk_resource_list_new (self->store, all_query);
+      self->past_filter = gtk_custom_filter_new (past_filter_func, self, NULL);
+      self->past = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->all)),
+                                              g_object_ref (GTK_FILTER (self->past_filter)));
+      self->upcoming_selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->upcoming)));
+      self->past_selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->past)));
+
+      g_signal_connect_object (self->upcoming, "items-changed",
+                               G_CALLBACK (on_items_changed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->past, "items-changed",
+                               G_CALLBACK (on_items_changed), self, G_CONNECT_SWAPPED);
+    }
+
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
+  on_section_toggled (self);
+  mk_appointments_page_update_empty (self);
+}
+
 static void
 mk_appointments_page_dispose (GObject *object)
 {
   MkAppointmentsPage *self = MK_APPOINTMENTS_PAGE (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MK_TYPE_APPOINTMENTS_PAGE);
+  g_clear_object (&self->upcoming_selection);
+  g_clear_object (&self->past_selection);
+  g_clear_object (&self->past);
+  g_clear_object (&self->past_filter);
+  g_clear_object (&self->upcoming);
+  g_clear_object (&self->all);
   g_clear_object (&self->store);
   g_clear_object (&self->clock);
+  g_clear_pointer (&self->now_utc, g_free);
 
   G_OBJECT_CLASS (mk_appointments_page_parent_class)->dispose (object);
 }
 
 static void
 mk_appointments_page_get_property (GObject    *object,
-                            guint       prop_id,
-                            GValue     *value,
-                            GParamSpec *pspec)
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
 {
   MkAppointmentsPage *self = MK_APPOINTMENTS_PAGE (object);
 
@@ -56,9 +283,9 @@ mk_appointments_page_get_property (GObject    *object,
 
 static void
 mk_appointments_page_set_property (GObject      *object,
-                            guint         prop_id,
-                            const GValue *value,
-                            GParamSpec   *pspec)
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
 {
   MkAppointmentsPage *self = MK_APPOINTMENTS_PAGE (object);
 
@@ -81,6 +308,7 @@ mk_appointments_page_class_init (MkAppointmentsPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = mk_appointments_page_constructed;
   object_class->dispose = mk_appointments_page_dispose;
   object_class->get_property = mk_appointments_page_get_property;
   object_class->set_property = mk_appointments_page_set_property;
@@ -95,6 +323,13 @@ mk_appointments_page_class_init (MkAppointmentsPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/medkarta/Medkarta/ui/mk-appointments-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, MkAppointmentsPage, upcoming_button);
+  gtk_widget_class_bind_template_child (widget_class, MkAppointmentsPage, past_button);
+  gtk_widget_class_bind_template_child (widget_class, MkAppointmentsPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, MkAppointmentsPage, list_view);
+  gtk_widget_class_bind_template_child (widget_class, MkAppointmentsPage, empty_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_section_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_list_activate);
 }
 
 static void
@@ -122,4 +357,76 @@ mk_appointments_page_get_clock (MkAppointmentsPage *self)
 {
   g_return_val_if_fail (MK_IS_APPOINTMENTS_PAGE (self), NULL);
   return self->clock;
+}
+
+void
+mk_appointments_page_refresh (MkAppointmentsPage *self)
+{
+  g_autoptr(MkQuery) query = NULL;
+
+  g_return_if_fail (MK_IS_APPOINTMENTS_PAGE (self));
+
+  if (self->store == NULL)
+    return;
+
+  mk_appointments_page_update_now (self);
+  query = build_upcoming_query (self->now_utc);
+  mk_resource_list_set_query (self->upcoming, query);
+  gtk_filter_changed (GTK_FILTER (self->past_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  mk_appointments_page_update_empty (self);
+}
+
+GtkWindow *
+mk_appointments_page_open_card (MkAppointmentsPage *self,
+                                const char         *id)
+{
+  g_autoptr(MkResource) resource = NULL;
+  MkAppointmentCard *card;
+  GtkRoot *root;
+
+  g_return_val_if_fail (MK_IS_APPOINTMENTS_PAGE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  if (self->store == NULL)
+    return NULL;
+  resource = mk_store_get_resource (self->store, "Appointment", id, NULL);
+  if (resource == NULL)
+    return NULL;
+
+  card = mk_appointment_card_new (self->store, resource);
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (card), GTK_WINDOW (root));
+  gtk_window_present (GTK_WINDOW (card));
+
+  return GTK_WINDOW (card);
+}
+
+GListModel *
+mk_appointments_page_get_upcoming_model (MkAppointmentsPage *self)
+{
+  g_return_val_if_fail (MK_IS_APPOINTMENTS_PAGE (self), NULL);
+  return G_LIST_MODEL (self->upcoming);
+}
+
+GListModel *
+mk_appointments_page_get_past_model (MkAppointmentsPage *self)
+{
+  g_return_val_if_fail (MK_IS_APPOINTMENTS_PAGE (self), NULL);
+  return G_LIST_MODEL (self->past);
+}
+
+void
+mk_appointments_page_show_past (MkAppointmentsPage *self,
+                                gboolean            past)
+{
+  g_return_if_fail (MK_IS_APPOINTMENTS_PAGE (self));
+  gtk_toggle_button_set_active (past ? self->past_button : self->upcoming_button, TRUE);
+}
+
+gboolean
+mk_appointments_page_is_empty (MkAppointmentsPage *self)
+{
+  g_return_val_if_fail (MK_IS_APPOINTMENTS_PAGE (self), FALSE);
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "empty") == 0;
 }
