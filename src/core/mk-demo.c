@@ -16,6 +16,9 @@
 #include <json-glib/json-glib.h>
 
 #include "mk-demo.h"
+/* Generated from resources/demo/medkarta-demo.gresource.xml. Using it by name
+ * also keeps its object file (and the resource) in every static link. */
+#include "mk-demo-resources.h"
 
 #define DEMO_RESOURCE_PATH "/io/github/medkarta/Medkarta/demo/"
 #define DEMO_CARD_PATH     DEMO_RESOURCE_PATH "demo-card.json"
@@ -137,7 +140,8 @@ lookup_file (Expander    *self,
     return bytes;
 
   resource_path = g_strconcat (DEMO_RESOURCE_PATH, path, NULL);
-  bytes = g_resources_lookup_data (resource_path, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  bytes = g_resource_lookup_data (mk_demo_get_resource (), resource_path,
+                                  G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
   if (bytes == NULL)
     {
       g_set_error (error, MK_DEMO_ERROR, MK_DEMO_ERROR_MISSING_FILE,
@@ -237,7 +241,7 @@ expand_token (Expander    *self,
 
       if (g_str_equal (name, "size"))
         {
-          json_node_init_int (node, (gint64) g_bytes_get_size (bytes));
+          json_node_set_int (node, (gint64) g_bytes_get_size (bytes));
         }
       else
         {
@@ -390,7 +394,8 @@ mk_demo_write (MkStore    *store,
   g_return_val_if_fail (anchor != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  template_bytes = g_resources_lookup_data (DEMO_CARD_PATH, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  template_bytes = g_resource_lookup_data (mk_demo_get_resource (), DEMO_CARD_PATH,
+                                           G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
   if (template_bytes == NULL)
     {
       g_set_error (error, MK_DEMO_ERROR, MK_DEMO_ERROR_MISSING_FILE,
@@ -404,17 +409,19 @@ mk_demo_write (MkStore    *store,
   if (card == NULL)
     return FALSE;
 
-  /* Mark the demo stale first: if the import fails, the next
-   * mk_demo_ensure() writes it again instead of trusting a cleared store. */
-  if (!mk_store_set_meta (store, "demo-anchor", "", error) ||
-      !mk_store_clear_resources (store, error) ||
-      !mk_store_import_json (store, card, -1, &stats, error))
-    return FALSE;
-
+  /* One store transaction: a failed import leaves the old card and meta. */
   anchor_day = local_day_string (anchor);
-  if (!mk_store_set_meta (store, "patient", "Patient/" MK_DEMO_PATIENT_ID, error) ||
-      !mk_store_set_meta (store, "demo-anchor", anchor_day, error))
+  if (!mk_store_begin (store, error))
     return FALSE;
+  if (!mk_store_clear_resources (store, error) ||
+      !mk_store_import_json (store, card, -1, &stats, error) ||
+      !mk_store_set_meta (store, "patient", "Patient/" MK_DEMO_PATIENT_ID, error) ||
+      !mk_store_set_meta (store, "demo-anchor", anchor_day, error) ||
+      !mk_store_commit (store, error))
+    {
+      mk_store_rollback (store);
+      return FALSE;
+    }
 
   g_debug ("Demo card written for %s: %u resources", anchor_day, stats->n_stored);
   return TRUE;

@@ -34,10 +34,7 @@ char    *mk_demo_expand      (const char *template_json,
  * Every date in the card is placed relative to @anchor (the day the demo
  * is opened): there is always a visit tomorrow and a prescription about to
  * expire. Stores the anchor day in the store meta "demo-anchor" and the
- * patient reference in "patient". The template is expanded and checked
- * before the store is touched; then the store is cleared and the card
- * imported (two store transactions: MkStore has no outer transaction). A
- * failed import leaves "demo-anchor" empty, so mk_demo_ensure() rewrites. */
+ * patient reference in "patient". One transaction: on error nothing changes. */
 gboolean mk_demo_write       (MkStore    *store,
                               GDateTime  *anchor,
                               GError    **error);
