@@ -368,6 +368,9 @@ mk_profile_page_dispose (GObject *object)
 
   if (self->rows != NULL)
     g_ptr_array_set_size (self->rows, 0);
+  /* AdwBin keeps its own pointer to the child: drop it before the
+   * template children go. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), MK_TYPE_PROFILE_PAGE);
 
   G_OBJECT_CLASS (mk_profile_page_parent_class)->dispose (object);

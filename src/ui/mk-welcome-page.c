@@ -21,6 +21,9 @@ G_DEFINE_FINAL_TYPE (MkWelcomePage, mk_welcome_page, ADW_TYPE_BIN)
 static void
 mk_welcome_page_dispose (GObject *object)
 {
+  /* AdwBin keeps its own pointer to the child: drop it before the
+   * template children go. */
+  adw_bin_set_child (ADW_BIN (object), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), MK_TYPE_WELCOME_PAGE);
 
   G_OBJECT_CLASS (mk_welcome_page_parent_class)->dispose (object);

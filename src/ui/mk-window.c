@@ -79,6 +79,9 @@ update_switcher_bar (MkWindow *self)
 {
   gboolean card = self->store != NULL;
 
+  if (self->switcher_bar == NULL || self->switcher_title == NULL)
+    return;
+
   adw_view_switcher_bar_set_reveal (self->switcher_bar,
                                     card && adw_view_switcher_title_get_title_visible (self->switcher_title));
 }
