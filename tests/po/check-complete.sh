@@ -45,14 +45,16 @@ for lang in $(sed 's/#.*//' "$srcdir/po/LINGUAS"); do
   if msgcmp "$po" "$tmp/medkarta.pot" 2>"$tmp/$lang.log"; then
     echo "po/$lang.po: all $total template messages are translated"
   else
-    missing=$(grep -c 'this message is used but not defined' "$tmp/$lang.log" || true)
-    echo "po/$lang.po: $missing of $total template messages have no translation:"
     msgmerge --quiet --no-fuzzy-matching --no-wrap "$po" "$tmp/medkarta.pot" -o "$tmp/$lang.merged.po"
+    : >"$tmp/$lang.missing"
     for kind in untranslated only-fuzzy; do
       msgattrib --$kind --no-obsolete --no-wrap "$tmp/$lang.merged.po" \
-        | grep -E '^(#:|msgctxt|msgid )' | grep -v '^msgid ""$' | sed 's/^/  /' || true
+        | grep -E '^(#:|msgctxt|msgid )' | grep -v '^msgid ""$' >>"$tmp/$lang.missing" || true
     done
-    grep -v 'this message is used but not defined' "$tmp/$lang.log" | grep -v '^$' | sed 's/^/  /' || true
+    missing=$(grep -c '^msgid ' "$tmp/$lang.missing" || true)
+    echo "po/$lang.po: $missing of $total template messages are missing, fuzzy or partly translated:"
+    sed 's/^/  /' "$tmp/$lang.missing"
+    echo "  (msgcmp: $(tail -n 1 "$tmp/$lang.log"))"
     status=1
   fi
 done

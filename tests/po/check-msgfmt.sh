@@ -27,7 +27,7 @@ for lang in $(sed 's/#.*//' "$srcdir/po/LINGUAS"); do
   echo "po/$lang.po: $stats"
   if grep -qE 'fuzzy|untranslated' <<<"$stats"; then
     echo "po/$lang.po: has fuzzy or untranslated messages:"
-    msgattrib --only-fuzzy --no-wrap "$po" | grep -E '^msgid ' | sed 's/^/  fuzzy: /' || true
+    msgattrib --only-fuzzy --no-wrap "$po" | grep -E '^msgid ' | grep -v '^msgid ""$' | sed 's/^/  fuzzy: /' || true
     msgattrib --untranslated --no-wrap "$po" | grep -E '^msgid ' | grep -v '^msgid ""$' | sed 's/^/  untranslated: /' || true
     status=1
   fi
