@@ -104,8 +104,11 @@ run_baseline (const char *path,
 
   if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2 (db,
-                          "SELECT type, id, snippet(search, 2, '[', ']', '…', 12), rank"
-                          " FROM search WHERE search MATCH ?1 ORDER BY rank LIMIT ?2",
+                          /* BASELINE_SEARCH_SQL in bench.py */
+                          "SELECT f.type, f.id, snippet(search, 2, '[', ']', '…', 12) AS snippet,"
+                          " bm25(search) AS rank"
+                          " FROM search f JOIN resource r ON r.type = f.type AND r.id = f.id"
+                          " WHERE search MATCH ?1 ORDER BY rank, f.type, f.id LIMIT ?2",
                           -1, &stmt, NULL) != SQLITE_OK)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", path, sqlite3_errmsg (db));

@@ -30,15 +30,22 @@ import threading
 import time
 
 # The searches: (what the user types, the FTS5 MATCH the baseline runs).
-# The app matches case-insensitively with a prefix match on the last word;
-# the baseline does the same with unicode61 and a trailing "*".
+# The app quotes each word and matches the last one as a prefix, with its
+# own tokenizer (case and е/ё folding); the baseline MATCH is written the same
+# way for the stock unicode61 tokenizer, which folds case too.
 SEARCHES = [
-    ("гипертензия", "гипертензия*"),
-    ("Смирнова", "смирнова*"),
+    ("гипертензия", '"гипертензия"*'),
+    ("Смирнова", '"смирнова"*'),
 ]
 SEARCH_LIMIT = 20            # medkartactl search's default --limit
 INPROCESS_REPEATS = 50
 TIMEOUT = 300
+# The same statement as mk_store_search(), over the baseline tables
+# (tests/bench/bench-search.c runs it too).
+BASELINE_SEARCH_SQL = (
+    "SELECT f.type, f.id, snippet(search, 2, '[', ']', '…', 12) AS snippet, bm25(search) AS rank"
+    " FROM search f JOIN resource r ON r.type = f.type AND r.id = f.id"
+    " WHERE search MATCH ?1 ORDER BY rank, f.type, f.id LIMIT ?2;")
 
 # Targets from the issue; None = reported, no target.
 TARGET_STARTUP_RATIO = 1.3
@@ -49,8 +56,19 @@ def log(*args):
     print("bench:", *args, file=sys.stderr, flush=True)
 
 
+def self_rss_kib():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
 def timed(cmd, env=None, stdout=subprocess.DEVNULL, stdin=None, timeout=TIMEOUT):
     """Runs @cmd; returns (seconds, peak RSS in KiB, exit status).
+    Linux carries the RSS of the spawning process over exec() into the
+    child's ru_maxrss, so the peak is only meaningful when it is well above
+    this process's own RSS (the GUI part checks that).
     Blocks in wait4() (no polling that would steal a core); a timer kills
     the child after @timeout seconds."""
     with tempfile.TemporaryFile() as errf:
@@ -69,7 +87,7 @@ def timed(cmd, env=None, stdout=subprocess.DEVNULL, stdin=None, timeout=TIMEOUT)
     return elapsed, usage.ru_maxrss, proc.returncode
 
 
-def repeat(name, reps, run_once, warmup=True):
+def repeat(name, reps, run_once, warmup=True, show_rss=False):
     """Calls run_once() (→ (seconds, rss_kib, status)) warm-up + reps times."""
     if warmup:
         run_once()
@@ -91,9 +109,10 @@ def repeat(name, reps, run_once, warmup=True):
         "max_rss_kib": max(rss),
         "failures": failures,
     }
-    log("%-40s median %.3f s (min %.3f, max %.3f), RSS %.1f MiB%s" % (
+    log("%-44s median %.3f s (min %.3f, max %.3f)%s%s" % (
         name, result["median_s"], result["min_s"], result["max_s"],
-        result["median_rss_kib"] / 1024, "  FAILED %d×" % failures if failures else ""))
+        ", peak RSS %.1f MiB" % (result["median_rss_kib"] / 1024) if show_rss else "",
+        "  FAILED %d×" % failures if failures else ""))
     return result
 
 
@@ -132,30 +151,35 @@ def read_clinic(path):
     return rows
 
 
-def app_index_texts(db_path):
-    """The texts the app put in its FTS index, read back from the FTS5
-    content table (readable without the app's tokenizer), or None."""
+def app_index_texts(db_path, rows):
+    """The texts the app put in its FTS5 index, one per clinic row, read
+    back from the FTS5 content shadow table (plain SQL, so the app's
+    tokenizer is not needed), or None when that is not possible."""
     try:
         con = sqlite3.connect("file:%s?mode=ro" % db_path, uri=True)
     except sqlite3.Error:
         return None
     try:
-        tables = [r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND sql LIKE '%VIRTUAL TABLE%fts5%'")]
-        for fts in tables:
-            sql = con.execute("SELECT sql FROM sqlite_master WHERE name=?", (fts,)).fetchone()[0]
-            # External content (content='resource_text' …) or the table's own _content.
-            content = None
-            for part in sql.replace('"', "'").split(","):
-                part = part.strip()
-                if part.startswith("content") and "=" in part and "rowid" not in part:
-                    content = part.split("=", 1)[1].strip().strip("')( ")
-            if content == "":
-                continue  # contentless: the texts are gone
-            log("app FTS table %s (%s)" % (fts, sql))
-            return fts, content
-    except sqlite3.Error as e:
-        log("cannot read the app's FTS table:", e)
+        for name, sql in con.execute(
+                "SELECT name, sql FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%fts5%'"):
+            body = sql[sql.index("(") + 1:sql.rindex(")")]
+            if "content=" in body.replace(" ", "").lower():
+                continue  # external content or contentless: not handled
+            columns = [c.strip().split()[0].strip('"') for c in body.split(",") if "=" not in c]
+            if not {"text", "type", "id"} <= set(columns):
+                continue
+            idx = {c: "c%d" % i for i, c in enumerate(columns)}
+            by_key = {}
+            for rtype, rid, text in con.execute("SELECT %s, %s, %s FROM %s_content" % (
+                    idx["type"], idx["id"], idx["text"], name)):
+                by_key[(rtype, rid)] = text or ""
+            if len(by_key) < len(rows) // 2:
+                log("the app's FTS table %s has %d rows for %d resources; not used"
+                    % (name, len(by_key), len(rows)))
+                return None
+            return [by_key.get((t, i), "") for t, i, _, _ in rows]
+    except (sqlite3.Error, ValueError) as e:
+        log("cannot read the app's FTS text:", e)
     finally:
         con.close()
     return None
@@ -216,10 +240,7 @@ def cmd_cli(args):
                                   for f in os.listdir(app_dir))
 
     # The same texts as the app's index when they can be read back.
-    texts = None
-    fts = app_index_texts(db)
-    if fts is not None:
-        texts = read_app_texts(db, fts, rows)
+    texts = app_index_texts(db, rows)
     if texts is None:
         results["baseline_text_source"] = "extracted by bench.py (names, displays, notes)"
         texts = []
@@ -263,9 +284,7 @@ def cmd_cli(args):
                 return timed([ctl, "--data-dir", app_dir, "search", "--json",
                               "--limit", str(SEARCH_LIMIT), text], env=env, stdout=f)
 
-        base_sql = ("SELECT type, id, snippet(search, 2, '[', ']', '…', 12) AS snippet"
-                    " FROM search WHERE search MATCH %s ORDER BY rank LIMIT %d;"
-                    % (sql_quote(match), SEARCH_LIMIT))
+        base_sql = BASELINE_SEARCH_SQL.replace("?1", sql_quote(match)).replace("?2", str(SEARCH_LIMIT))
 
         def base_search():
             with open(out_base, "wb") as f:
@@ -287,45 +306,6 @@ def cmd_cli(args):
 
     with open(os.path.join(work, "results-cli.json"), "w") as f:
         json.dump(results, f, indent=1, ensure_ascii=False)
-
-
-def read_app_texts(db, fts, rows):
-    """Maps each clinic row to the text the app indexed for it."""
-    table, content = fts
-    con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
-    try:
-        source = content if content else table + "_content"
-        cols = [r[1] for r in con.execute("PRAGMA table_info(%s)" % source)]
-        log("FTS content %s columns %s" % (source, cols))
-        # Find how a content row names its resource: by (type, id) columns,
-        # or by rowid joined to the resource table.
-        lower = [c.lower() for c in cols]
-        text_cols = [c for c in cols if c.lower() not in ("type", "id", "resource_type", "rowid",
-                                                          "resource_id", "id_")]
-        by_key = {}
-        if "type" in lower and "id" in lower:
-            q = "SELECT type, id, %s FROM %s" % (", ".join(text_cols), source)
-            for r in con.execute(q):
-                by_key[(r[0], r[1])] = " ".join(x for x in r[2:] if isinstance(x, str))
-        else:
-            rcols = [r[1] for r in con.execute("PRAGMA table_info(resource)")]
-            if "type" not in rcols or "id" not in rcols:
-                return None
-            rowid = "id" if content == "" else "rowid"
-            q = ("SELECT r.type, r.id, %s FROM %s AS c JOIN resource AS r ON r.rowid = c.%s"
-                 % (", ".join("c." + c for c in text_cols if c.lower() != "id"), source,
-                    "id" if source.endswith("_content") else "rowid"))
-            for r in con.execute(q):
-                by_key[(r[0], r[1])] = " ".join(x for x in r[2:] if isinstance(x, str))
-        if len(by_key) < len(rows) // 2:
-            log("app FTS content has %d rows for %d resources; not used" % (len(by_key), len(rows)))
-            return None
-        return [by_key.get((t, i), "") for t, i, _, _ in rows]
-    except sqlite3.Error as e:
-        log("cannot read the app's FTS text:", e)
-        return None
-    finally:
-        con.close()
 
 
 def count_json_hits(path):
@@ -358,28 +338,31 @@ def cmd_gui(args):
         "XDG_STATE_HOME": os.path.join(home, "state"),
     })
     app_env = dict(env, MEDKARTA_EXIT_AFTER_FIRST_FRAME="1", MEDKARTA_VISIT_ALL_VIEWS="1")
-    results = {"reps": args.reps, "display": os.environ.get("DISPLAY")}
+    results = {"reps": args.reps, "display": os.environ.get("DISPLAY"),
+               "spawner_rss_kib": self_rss_kib()}
+    log("spawning process RSS %.1f MiB (a floor under every peak RSS below)"
+        % (results["spawner_rss_kib"] / 1024))
 
     results["minimal"] = repeat("start-up: minimal libadwaita window", args.reps,
-                                lambda: timed([minimal], env=env, timeout=60))
+                                lambda: timed([minimal], env=env, timeout=60), show_rss=True)
 
     mirror = os.path.join(work, "app")
     empty = os.path.join(work, "empty")
     fresh_dir(empty)
     results["app_mirror"] = repeat("start-up + all views: medkarta, mirror", args.reps,
-                                   lambda: timed([app, "--data-dir", mirror], env=app_env, timeout=120))
+                                   lambda: timed([app, "--data-dir", mirror], env=app_env, timeout=120), show_rss=True)
     results["app_empty"] = repeat("start-up + all views: medkarta, empty dir", args.reps,
-                                  lambda: timed([app, "--data-dir", empty], env=app_env, timeout=120))
+                                  lambda: timed([app, "--data-dir", empty], env=app_env, timeout=120), show_rss=True)
 
     def demo():
         # --demo writes the demo card into $XDG_DATA_HOME on the first run
         # (the warm-up); the timed runs open it.
         return timed([app, "--demo"], env=app_env, timeout=120)
-    results["app_demo"] = repeat("start-up + all views: medkarta, demo", args.reps, demo)
+    results["app_demo"] = repeat("start-up + all views: medkarta, demo", args.reps, demo, show_rss=True)
     results["app_mirror_first_frame"] = repeat(
         "start-up only: medkarta, mirror", args.reps,
         lambda: timed([app, "--data-dir", mirror], env=dict(env, MEDKARTA_EXIT_AFTER_FIRST_FRAME="1"),
-                      timeout=120))
+                      timeout=120), show_rss=True)
 
     with open(os.path.join(work, "results-gui.json"), "w") as f:
         json.dump(results, f, indent=1)
