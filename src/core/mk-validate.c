@@ -52,7 +52,8 @@ collect_digits (const char  *input,
         }
     }
 
-  if (!any)
+  /* Only separators is as good as nothing. */
+  if (!any || result->len == 0)
     {
       g_string_free (result, TRUE);
       return DIGITS_EMPTY;
