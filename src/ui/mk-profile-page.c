@@ -305,6 +305,51 @@ mk_profile_page_show_patient (MkProfilePage *self,
   gtk_stack_set_visible_child_name (self->stack, "profile");
 }
 
+/* A doctor's account: the Practitioner named by meta "practitioner". */
+static gboolean
+mk_profile_page_try_practitioner (MkProfilePage *self)
+{
+  g_autofree char *reference = mk_store_get_meta (self->store, "practitioner", NULL);
+  g_autoptr(MkResource) resource = NULL;
+  g_autoptr(MkPractitioner) practitioner = NULL;
+  g_autofree char *phone = NULL;
+  g_autofree char *snils = NULL;
+
+  if (reference == NULL || *reference == '\0')
+    return FALSE;
+
+  resource = mk_store_resolve_reference (self->store, reference, NULL);
+  if (resource != NULL)
+    practitioner = mk_practitioner_read (mk_resource_get_object (resource), NULL);
+  if (practitioner == NULL)
+    return FALSE;
+
+  gtk_label_set_text (self->name_label, practitioner->full_name ? practitioner->full_name : "");
+  adw_avatar_set_text (self->avatar, practitioner->full_name);
+  gtk_label_set_text (self->summary_label, practitioner->qualification ? practitioner->qualification : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->summary_label), practitioner->qualification != NULL);
+
+  add_row (self, self->identity_group, C_("person", "Family Name"), practitioner->family, FALSE, NULL);
+  add_row (self, self->identity_group, C_("person", "Given Name"), practitioner->given, FALSE, NULL);
+  add_row (self, self->identity_group, C_("person", "Patronymic"), practitioner->patronymic, FALSE, NULL);
+  add_row (self, self->identity_group, _("Sex"), gender_to_label (practitioner->gender), FALSE, NULL);
+  add_row (self, self->identity_group, _("Qualification"), practitioner->qualification, FALSE, NULL);
+
+  if (practitioner->snils != NULL)
+    snils = mk_format_snils (practitioner->snils);
+  add_row (self, self->documents_group, _("SNILS"), snils, TRUE, practitioner->snils);
+  add_row (self, self->documents_group, _("Taxpayer Number (INN)"), practitioner->inn, TRUE, NULL);
+
+  if (practitioner->phone != NULL)
+    phone = mk_format_phone (practitioner->phone);
+  add_row (self, self->contacts_group, C_("contact", "Phone"), phone, TRUE, practitioner->phone);
+  add_row (self, self->contacts_group, C_("contact", "E-mail"), practitioner->email, TRUE, NULL);
+
+  update_group_visibility (self);
+  gtk_stack_set_visible_child_name (self->stack, "profile");
+  return TRUE;
+}
+
 void
 mk_profile_page_reload (MkProfilePage *self)
 {
@@ -321,6 +366,10 @@ mk_profile_page_reload (MkProfilePage *self)
     resource = mk_profile_page_find_patient (self, &error);
   if (resource != NULL)
     patient = mk_patient_read (mk_resource_get_object (resource), &error);
+
+  if (patient == NULL && error == NULL && self->store != NULL &&
+      mk_profile_page_try_practitioner (self))
+    return;
 
   if (patient == NULL)
     {
