@@ -10,6 +10,7 @@
 #include "mk-appointment-row.h"
 #include "mk-fhir-types.h"
 #include "mk-format.h"
+#include "mk-ui-resources.h"
 
 #define N_FIELDS (MK_APPOINTMENT_CARD_CANCELLATION + 1)
 
@@ -182,6 +183,9 @@ mk_appointment_card_class_init (MkAppointmentCardClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /* The resources live in a static library: referencing them keeps them
+   * linked in (their constructor registers them). */
+  (void) mk_ui_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/medkarta/Medkarta/ui/mk-appointment-card.ui");
   gtk_widget_class_bind_template_child (widget_class, MkAppointmentCard, window_title);

@@ -17,6 +17,7 @@
 #include "mk-appointment-row.h"
 #include "mk-appointments-page.h"
 #include "mk-resource-list.h"
+#include "mk-ui-resources.h"
 
 struct _MkAppointmentsPage
 {
@@ -321,6 +322,9 @@ mk_appointments_page_class_init (MkAppointmentsPageClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /* The resources live in a static library: referencing them keeps them
+   * linked in (their constructor registers them). */
+  (void) mk_ui_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/medkarta/Medkarta/ui/mk-appointments-page.ui");
   gtk_widget_class_bind_template_child (widget_class, MkAppointmentsPage, upcoming_button);

@@ -17,6 +17,7 @@
 #include "mk-fhir-types.h"
 #include "mk-resource-list.h"
 #include "mk-row-util.h"
+#include "mk-ui-resources.h"
 
 struct _MkDocumentsPage
 {
@@ -553,6 +554,9 @@ mk_documents_page_class_init (MkDocumentsPageClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /* The resources live in a static library: referencing them keeps them
+   * linked in (their constructor registers them). */
+  (void) mk_ui_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/medkarta/Medkarta/ui/mk-documents-page.ui");
   gtk_widget_class_bind_template_child (widget_class, MkDocumentsPage, toast_overlay);

@@ -10,6 +10,7 @@
 #include "mk-prescription-row.h"
 #include "mk-row-util.h"
 #include "mk-status-pill.h"
+#include "mk-ui-resources.h"
 
 struct _MkPrescriptionRow
 {
@@ -167,8 +168,12 @@ static void
 mk_prescription_row_dispose (GObject *object)
 {
   MkPrescriptionRow *self = MK_PRESCRIPTION_ROW (object);
+  GtkWidget *child;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MK_TYPE_PRESCRIPTION_ROW);
+  /* The template's root box is not bound to a field: unparent it too. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->resource);
   g_clear_object (&self->store);
   g_clear_object (&self->clock);
@@ -247,6 +252,9 @@ mk_prescription_row_class_init (MkPrescriptionRowClass *klass)
 
   g_type_ensure (MK_TYPE_STATUS_PILL);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  /* The resources live in a static library: referencing them keeps them
+   * linked in (their constructor registers them). */
+  (void) mk_ui_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/medkarta/Medkarta/ui/mk-prescription-row.ui");
   gtk_widget_class_bind_template_child (widget_class, MkPrescriptionRow, icon);
