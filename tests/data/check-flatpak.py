@@ -13,9 +13,9 @@ REQUIRED_ARGS = [
     "--device=dri",
     "--talk-name=org.freedesktop.secrets",
 ]
+# Any --filesystem= is refused as well (files go through portals), which
+# covers --filesystem=home and --filesystem=host.
 FORBIDDEN_PREFIXES = [
-    "--filesystem=home",
-    "--filesystem=host",
     "--socket=x11",
     "--device=all",
     "--talk-name=org.freedesktop.Flatpak",
