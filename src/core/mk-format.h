@@ -61,8 +61,8 @@ char  *mk_format_quantity       (double      value,
  * value_text; "" when there is no value. */
 char  *mk_format_observation_value (const MkObservation *observation);
 /* "3.5–5.0 mmol/L" (both bounds with the same decimals), "< 5.2 mmol/L"
- * (only high), "> 1.0" (only low), else the
- * range text; "" when there is no range. */
+ * (only high), "> 1.5" (only low), else the range text; "" when there is
+ * no range. The unit is the range's, else the value's. */
 char  *mk_format_reference_range   (const MkObservation *observation);
 
 G_END_DECLS
