@@ -567,6 +567,15 @@ test_ndjson (Fixture       *fixture,
                        "{\"resourceType\":\"Observation\",\"id\":\"z2\",\"status\":[]}\n",
                        MK_STORE_ERROR_INVALID_RESOURCE, "2");
   g_assert_cmpuint (count_type (fixture->store, "Patient"), ==, 1);
+
+  /* CRLF line ends and blank lines. */
+  {
+    g_autoptr(MkImportStats) crlf = import_string (fixture->store,
+                                                   "{\"resourceType\":\"Patient\",\"id\":\"r1\"}\r\n\r\n"
+                                                   "{\"resourceType\":\"Patient\",\"id\":\"r2\"}\r\n");
+    g_assert_cmpuint (crlf->n_stored, ==, 2);
+    g_assert_cmpuint (count_type (fixture->store, "Patient"), ==, 3);
+  }
 }
 
 /* ---------------------------------------------------------------------- */
