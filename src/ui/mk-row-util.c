@@ -35,11 +35,14 @@ dup_resource_name (MkStore    *store,
     {
       g_autoptr(MkPractitionerRole) role = mk_practitioner_role_read (object, NULL);
 
+      char *name;
+
       if (role == NULL)
         return NULL;
-      if (role->practitioner.display != NULL)
-        return g_strdup (role->practitioner.display);
-      return dup_resource_name (store, role->practitioner.reference, depth + 1);
+      name = dup_resource_name (store, role->practitioner.reference, depth + 1);
+      if (name == NULL)
+        name = g_strdup (role->practitioner.display);
+      return name;
     }
   else if (g_strcmp0 (type, "Organization") == 0)
     {
@@ -63,12 +66,18 @@ char *
 mk_row_util_dup_reference_name (MkStore               *store,
                                 const MkFhirReference *reference)
 {
+  char *name;
+
   if (reference == NULL)
     return NULL;
-  if (reference->display != NULL && *reference->display != '\0')
-    return g_strdup (reference->display);
 
-  return dup_resource_name (store, reference->reference, 0);
+  /* The stored resource's full name first: a display is often shortened
+   * ("Кузнецова И. В."). */
+  name = dup_resource_name (store, reference->reference, 0);
+  if (name == NULL && reference->display != NULL && *reference->display != '\0')
+    name = g_strdup (reference->display);
+
+  return name;
 }
 
 void

@@ -12,9 +12,9 @@
 
 G_BEGIN_DECLS
 
-/* What to show for a Reference: its display, else the name of the resource
- * it points to (Practitioner, PractitionerRole → its practitioner,
- * Organization, Location), resolved through @store (may be NULL).
+/* What to show for a Reference: the name of the resource it points to
+ * (Practitioner, PractitionerRole → its practitioner, Organization,
+ * Location), resolved through @store (may be NULL), else its display.
  * Newly allocated; NULL when there is nothing to show. */
 char     *mk_row_util_dup_reference_name (MkStore               *store,
                                           const MkFhirReference *reference);
