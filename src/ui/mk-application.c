@@ -147,6 +147,7 @@ on_after_paint (GdkFrameClock *frame_clock,
       mk_window_get_visible_view (ff->window) != NULL &&
       ff->next_view < G_N_ELEMENTS (benchmark_views))
     {
+      g_debug ("Benchmark: showing the %s view", benchmark_views[ff->next_view]);
       mk_window_show_view (ff->window, benchmark_views[ff->next_view++]);
       gdk_frame_clock_request_phase (frame_clock, GDK_FRAME_CLOCK_PHASE_PAINT);
       return;

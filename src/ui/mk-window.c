@@ -35,9 +35,9 @@ typedef struct
 
 static const ViewInfo views[N_VIEWS] = {
   { "profile", N_("Profile"), "avatar-default-symbolic" },
-  { "records", N_("Medical Records"), "folder-documents-symbolic" },
+  { "records", N_("Medical Records"), "edit-paste-symbolic" },
   { "appointments", N_("Appointments"), "x-office-calendar-symbolic" },
-  { "documents", N_("Documents"), "text-x-generic-symbolic" },
+  { "documents", N_("Documents"), "mail-attachment-symbolic" },
   { "prescriptions", N_("Prescriptions"), "view-list-bullet-symbolic" },
 };
 
