@@ -372,7 +372,19 @@ quantity (Ctx        *ctx,
       if (json_node_get_value_type (value) == G_TYPE_INT64)
         g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, json_node_get_int (value));
       else
-        g_ascii_dtostr (buf, sizeof buf, json_node_get_double (value));
+        {
+          static const char * const formats[] = { "%.15g", "%.16g", "%.17g" };
+          double d = json_node_get_double (value);
+
+          /* The shortest text that reads back as the same number: 5.3, not
+           * 5.2999999999999998 (g_ascii_dtostr prints 17 digits). */
+          for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+            {
+              g_ascii_formatd (buf, sizeof buf, formats[i], d);
+              if (g_ascii_strtod (buf, NULL) == d)
+                break;
+            }
+        }
       text_add (ctx, buf);
     }
 

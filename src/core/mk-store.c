@@ -17,6 +17,7 @@
 
 #include "mk-fhir-index.h"
 #include "mk-fts-tokenizer.h"
+#include "mk-json-text.h"
 #include "mk-store.h"
 
 #define BUSY_TIMEOUT_MS 5000
@@ -654,11 +655,15 @@ stats_count (MkImportStats *stats,
   stats->n_stored++;
 }
 
+/* @text/@span: where the resource stands in the imported text, so the
+ * mirror keeps the server's bytes (numbers as written); NULL when unknown. */
 static gboolean
-import_resource (MkStore        *self,
-                 JsonNode       *node,
-                 MkImportStats  *stats,
-                 GError        **error)
+import_resource (MkStore          *self,
+                 JsonNode         *node,
+                 const char       *text,
+                 const MkJsonSpan *span,
+                 MkImportStats    *stats,
+                 GError          **error)
 {
   MkResourceIndex index = { 0, };
   JsonObject *object;
@@ -774,7 +779,10 @@ import_resource (MkStore        *self,
       fts_rowid = sqlite3_last_insert_rowid (self->db);
     }
 
-  json = json_to_string (node, FALSE);
+  if (text != NULL && span != NULL)
+    json = mk_json_text_compact (text, span);
+  else
+    json = json_to_string (node, FALSE);
 
   stmt = prepare (self,
                   "INSERT INTO resource (type, id, version_id, last_updated, deleted, json, "
@@ -871,13 +879,17 @@ import_deletion (MkStore        *self,
 }
 
 static gboolean
-import_bundle (MkStore        *self,
-               JsonObject     *bundle,
-               MkImportStats  *stats,
-               GError        **error)
+import_bundle (MkStore          *self,
+               JsonObject       *bundle,
+               const char       *text,
+               const MkJsonSpan *span,
+               MkImportStats    *stats,
+               GError          **error)
 {
   JsonNode *entries_node = json_object_get_member (bundle, "entry");
   JsonArray *entries;
+  g_autoptr(GArray) entry_spans = g_array_new (FALSE, FALSE, sizeof (MkJsonSpan));
+  MkJsonSpan entries_span;
 
   if (entries_node == NULL || JSON_NODE_HOLDS_NULL (entries_node))
     return TRUE;
@@ -890,8 +902,20 @@ import_bundle (MkStore        *self,
     }
 
   entries = json_node_get_array (entries_node);
+
+  /* Find each entry's text; without it (text that json-glib accepts but the
+   * scanner does not) resources are re-serialized instead. */
+  if (text == NULL || span == NULL ||
+      !mk_json_text_find_member (text, span, "entry", &entries_span) ||
+      !mk_json_text_array_items (text, &entries_span, entry_spans) ||
+      entry_spans->len != json_array_get_length (entries))
+    g_array_set_size (entry_spans, 0);
+
   for (guint i = 0; i < json_array_get_length (entries); i++)
     {
+      MkJsonSpan resource_span;
+      gboolean have_span = FALSE;
+
       JsonNode *entry_node = json_array_get_element (entries, i);
       JsonObject *entry;
       JsonNode *resource;
@@ -932,7 +956,11 @@ import_bundle (MkStore        *self,
           return FALSE;
         }
 
-      if (!import_resource (self, resource, stats, error))
+      if (entry_spans->len > 0)
+        have_span = mk_json_text_find_member (text, &g_array_index (entry_spans, MkJsonSpan, i),
+                                              "resource", &resource_span);
+
+      if (!import_resource (self, resource, text, have_span ? &resource_span : NULL, stats, error))
         {
           g_prefix_error (error,
                           /* Translators: a prefix before an error message */
@@ -947,11 +975,16 @@ import_bundle (MkStore        *self,
 static gboolean
 import_root (MkStore        *self,
              JsonNode       *root,
+             const char     *text,
+             gsize           length,
              MkImportStats  *stats,
              GError        **error)
 {
   JsonObject *object;
   JsonNode *type;
+  MkJsonSpan span;
+  gsize pos = 0;
+  gboolean have_span;
 
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
@@ -965,9 +998,13 @@ import_root (MkStore        *self,
   if (type != NULL && JSON_NODE_HOLDS_VALUE (type) &&
       json_node_get_value_type (type) == G_TYPE_STRING &&
       g_str_equal (json_node_get_string (type), "Bundle"))
-    return import_bundle (self, object, stats, error);
+    {
+      have_span = mk_json_text_scan_value (text, length, &pos, &span);
+      return import_bundle (self, object, text, have_span ? &span : NULL, stats, error);
+    }
 
-  return import_resource (self, root, stats, error);
+  have_span = mk_json_text_scan_value (text, length, &pos, &span);
+  return import_resource (self, root, text, have_span ? &span : NULL, stats, error);
 }
 
 static gboolean
@@ -1037,6 +1074,9 @@ import_ndjson (MkStore        *self,
       const char *line_end = nl != NULL ? nl : end;
       g_autoptr(GError) local_error = NULL;
       JsonNode *root;
+      MkJsonSpan line_span;
+      gsize line_pos;
+      gboolean have_span;
 
       line_no++;
       if (is_blank (p, line_end - p))
@@ -1060,7 +1100,9 @@ import_ndjson (MkStore        *self,
           return FALSE;
         }
 
-      if (!import_resource (self, root, stats, error))
+      line_pos = 0;
+      have_span = mk_json_text_scan_value (p, line_end - p, &line_pos, &line_span);
+      if (!import_resource (self, root, p, have_span ? &line_span : NULL, stats, error))
         {
           g_prefix_error (error,
                           /* Translators: a prefix before an error message */
@@ -1114,7 +1156,7 @@ mk_store_import_json (MkStore        *self,
         }
       else
         {
-          ok = import_root (self, json_parser_get_root (parser), stats, error);
+          ok = import_root (self, json_parser_get_root (parser), data, length, stats, error);
         }
     }
   else
