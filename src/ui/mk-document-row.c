@@ -202,6 +202,13 @@ static void
 mk_document_row_init (MkDocumentRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* The actions take the document id: give them a target before naming
+   * them, so an unbound row never carries a target-less action. */
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->open_button), "s", "");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->open_button), "documents.open");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->save_button), "s", "");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->save_button), "documents.save");
 }
 
 GtkWidget *
