@@ -465,6 +465,100 @@ test_window_switch_account (void)
   destroy_and_check (window);
 }
 
+static MkWindow *
+find_main_window (GtkApplication *application)
+{
+  for (GList *l = gtk_application_get_windows (application); l; l = l->next)
+    if (MK_IS_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+has_message_dialog (GtkApplication *application)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) &&
+          gtk_window_get_transient_for (window) == GTK_WINDOW (find_main_window (application)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* medkarta --data-dir DIR with MEDKARTA_EXIT_AFTER_FIRST_FRAME: opens the
+ * card, visits every view and quits by itself. */
+static void
+test_application_data_dir (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(MkStore) store = open_demo_store ("cmdline");
+      g_autofree char *dir = g_path_get_dirname (mk_store_get_path (store));
+      g_autoptr(MkApplication) application = mk_application_new ();
+      char *argv[] = { "medkarta", "--data-dir", dir, NULL };
+      MkWindow *window;
+
+      g_setenv ("MEDKARTA_EXIT_AFTER_FIRST_FRAME", "1", TRUE);
+      g_setenv ("MEDKARTA_VISIT_ALL_VIEWS", "1", TRUE);
+      g_application_set_flags (G_APPLICATION (application),
+                               G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
+
+      g_assert_cmpint (g_application_run (G_APPLICATION (application), 3, argv), ==, 0);
+
+      window = find_main_window (GTK_APPLICATION (application));
+      g_assert_nonnull (window);
+      g_assert_nonnull (mk_window_get_store (window));
+      g_assert_cmpstr (mk_store_get_path (mk_window_get_store (window)), ==, mk_store_get_path (store));
+      /* Every view was shown, the last one last. */
+      g_assert_cmpstr (mk_window_get_visible_view (window), ==, "prescriptions");
+      g_assert_false (has_message_dialog (GTK_APPLICATION (application)));
+      gtk_window_destroy (GTK_WINDOW (window));
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+/* A card that cannot be opened: the first-run page and a dialog, no crash. */
+static void
+test_application_bad_store (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autofree char *dir = g_build_filename (tmp_root, "broken", NULL);
+      g_autofree char *db = g_build_filename (dir, "medkarta.db", NULL);
+      g_autoptr(MkApplication) application = mk_application_new ();
+      g_autoptr(GError) error = NULL;
+      char *argv[] = { "medkarta", "--data-dir", dir, NULL };
+      MkWindow *window;
+
+      g_mkdir_with_parents (dir, 0700);
+      g_file_set_contents (db, "this is not an SQLite database, not at all, really", -1, &error);
+      g_assert_no_error (error);
+
+      g_setenv ("MEDKARTA_EXIT_AFTER_FIRST_FRAME", "1", TRUE);
+      g_application_set_flags (G_APPLICATION (application),
+                               G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
+
+      g_assert_cmpint (g_application_run (G_APPLICATION (application), 3, argv), ==, 0);
+
+      window = find_main_window (GTK_APPLICATION (application));
+      g_assert_nonnull (window);
+      g_assert_null (mk_window_get_store (window));
+      g_assert_true (has_message_dialog (GTK_APPLICATION (application)));
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -481,11 +575,15 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-  app = mk_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  /* The application tests run their own application in a subprocess. */
+  if (!g_test_subprocess ())
+    {
+      app = mk_application_new ();
+      g_application_set_flags (G_APPLICATION (app),
+                               G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
+      g_application_register (G_APPLICATION (app), NULL, &error);
+      g_assert_no_error (error);
+    }
 
   g_test_add_func ("/window/views", test_window_views);
   g_test_add_func ("/window/last-view-saved", test_window_last_view_saved);
@@ -495,6 +593,8 @@ main (int   argc,
   g_test_add_func ("/window/switch-account", test_window_switch_account);
   g_test_add_func ("/server-dialog/validation", test_server_dialog_validation);
   g_test_add_func ("/server-dialog/creates-account", test_server_dialog_creates_account);
+  g_test_add_func ("/application/data-dir", test_application_data_dir);
+  g_test_add_func ("/application/bad-store", test_application_bad_store);
 
   ret = g_test_run ();
 
