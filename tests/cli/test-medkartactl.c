@@ -14,6 +14,8 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "mk-test-util.h"
+
 /* What one run of the binary did. */
 typedef struct
 {
@@ -39,24 +41,6 @@ typedef struct
 } Fixture;
 
 static void
-remove_tree (GFile *file)
-{
-  g_autoptr(GFileEnumerator) children = NULL;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  if (children != NULL)
-    {
-      GFile *child;
-
-      while (g_file_enumerator_iterate (children, NULL, &child, NULL, NULL) && child != NULL)
-        remove_tree (child);
-    }
-
-  g_file_delete (file, NULL, NULL);
-}
-
-static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  user_data)
 {
@@ -71,9 +55,7 @@ static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  user_data)
 {
-  g_autoptr(GFile) tmp = g_file_new_for_path (fixture->tmp_dir);
-
-  remove_tree (tmp);
+  mk_test_remove_tree (fixture->tmp_dir);
   g_free (fixture->data_dir);
   g_free (fixture->tmp_dir);
 }
@@ -823,7 +805,6 @@ main (int   argc,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *home = NULL;
-  g_autoptr(GFile) home_file = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
@@ -833,7 +814,6 @@ main (int   argc,
   home = g_dir_make_tmp ("medkartactl-home-XXXXXX", &error);
   g_assert_no_error (error);
   g_setenv ("XDG_DATA_HOME", home, TRUE);
-  home_file = g_file_new_for_path (home);
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
@@ -865,6 +845,6 @@ main (int   argc,
 #undef ADD
 
   status = g_test_run ();
-  remove_tree (home_file);
+  mk_test_remove_tree (home);
   return status;
 }

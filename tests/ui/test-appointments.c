@@ -9,126 +9,14 @@
 #include "mk-appointment-card.h"
 #include "mk-appointment-row.h"
 #include "mk-appointments-page.h"
-#include "mk-demo.h"
 #include "mk-fhir-types.h"
-
-static char *tmp_root;
-
-/* The demo's "today": the demo card is written relative to it. */
-static GDateTime *
-test_anchor (void)
-{
-  return g_date_time_new_from_iso8601 ("2026-11-23T10:00:00+03:00", NULL);
-}
-
-static MkStore *
-open_demo_store (void)
-{
-  static guint n;
-  g_autofree char *name = g_strdup_printf ("store-%u", n++);
-  g_autofree char *dir = g_build_filename (tmp_root, name, NULL);
-  g_autoptr(GDateTime) anchor = test_anchor ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MkStore) store = NULL;
-
-  store = mk_store_open_in_dir (dir, &error);
-  g_assert_no_error (error);
-  mk_demo_write (store, anchor, &error);
-  g_assert_no_error (error);
-
-  return g_steal_pointer (&store);
-}
-
-static MkClock *
-test_clock (void)
-{
-  g_autoptr(GDateTime) anchor = test_anchor ();
-
-  return mk_clock_new_fake (anchor);
-}
-
-static void
-spin (void)
-{
-  for (guint i = 0; i < 20; i++)
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
-}
-
-/* Shows @page in a window long enough for the list view to bind rows. */
-static GtkWindow *
-show_in_window (GtkWidget *page)
-{
-  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
-
-  gtk_window_set_default_size (window, 360, 640);
-  gtk_window_set_child (window, page);
-  gtk_window_present (window);
-  spin ();
-
-  return window;
-}
-
-static guint
-count_query (MkStore *store,
-             MkQuery *query)
-{
-  g_autoptr(GError) error = NULL;
-  guint n = mk_store_query_count (store, query, &error);
-
-  g_assert_no_error (error);
-  return n;
-}
-
-static gboolean
-model_has_id (GListModel *model,
-              const char *id)
-{
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(MkResource) resource = g_list_model_get_item (model, i);
-
-      if (g_strcmp0 (mk_resource_get_id (resource), id) == 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static void
-setup_environment (const char *name)
-{
-  tmp_root = g_dir_make_tmp (name, NULL);
-  g_assert_nonnull (tmp_root);
-  /* Before anything asks GLib for the user directories. */
-  g_setenv ("XDG_DATA_HOME", tmp_root, TRUE);
-  g_setenv ("XDG_CACHE_HOME", tmp_root, TRUE);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileEnumerator) children = NULL;
-  GFileInfo *info;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-    {
-      g_autoptr(GFile) child = g_file_get_child (file, g_file_info_get_name (info));
-      g_autofree char *child_path = g_file_get_path (child);
-
-      remove_tree (child_path);
-      g_object_unref (info);
-    }
-  g_file_delete (file, NULL, NULL);
-}
+#include "mk-ui-test-util.h"
 
 static void
 test_appointments_upcoming_and_past (void)
 {
-  g_autoptr(MkStore) store = open_demo_store ();
-  g_autoptr(MkClock) clock = test_clock ();
+  g_autoptr(MkStore) store = mk_ui_test_open_demo_store ();
+  g_autoptr(MkClock) clock = mk_ui_test_clock ();
   g_autoptr(MkQuery) all_query = mk_query_new ();
   g_autoptr(GDateTime) now = mk_clock_get_now (clock);
   g_autoptr(GDateTime) now_utc = g_date_time_to_utc (now);
@@ -141,7 +29,7 @@ test_appointments_upcoming_and_past (void)
   const char *previous = NULL;
 
   page = MK_APPOINTMENTS_PAGE (g_object_ref_sink (mk_appointments_page_new (store, clock)));
-  window = show_in_window (GTK_WIDGET (page));
+  window = mk_ui_test_show_in_window (GTK_WIDGET (page));
   upcoming = mk_appointments_page_get_upcoming_model (page);
   past = mk_appointments_page_get_past_model (page);
 
@@ -149,7 +37,7 @@ test_appointments_upcoming_and_past (void)
   g_assert_cmpuint (g_list_model_get_n_items (upcoming), >, 0);
   first = g_list_model_get_item (upcoming, 0);
   g_assert_cmpstr (mk_resource_get_id (first), ==, "appt-tomorrow");
-  g_assert_false (model_has_id (past, "appt-tomorrow"));
+  g_assert_false (mk_ui_test_model_has_id (past, "appt-tomorrow"));
 
   for (guint i = 0; i < g_list_model_get_n_items (upcoming); i++)
     {
@@ -163,12 +51,12 @@ test_appointments_upcoming_and_past (void)
     }
 
   /* Cancelled and no-show visits are past; every appointment is in one list. */
-  g_assert_true (model_has_id (past, "appt-cancelled"));
-  g_assert_true (model_has_id (past, "appt-noshow"));
-  g_assert_true (model_has_id (past, "appt-past-30"));
+  g_assert_true (mk_ui_test_model_has_id (past, "appt-cancelled"));
+  g_assert_true (mk_ui_test_model_has_id (past, "appt-noshow"));
+  g_assert_true (mk_ui_test_model_has_id (past, "appt-past-30"));
   mk_query_add_type (all_query, "Appointment");
   g_assert_cmpuint (g_list_model_get_n_items (upcoming) + g_list_model_get_n_items (past), ==,
-                    count_query (store, all_query));
+                    mk_ui_test_count_query (store, all_query));
 
   /* Past is newest first. */
   previous = NULL;
@@ -183,7 +71,7 @@ test_appointments_upcoming_and_past (void)
     }
 
   mk_appointments_page_show_past (page, TRUE);
-  spin ();
+  mk_ui_test_spin ();
   g_assert_false (mk_appointments_page_is_empty (page));
 
   gtk_window_destroy (window);
@@ -193,7 +81,7 @@ test_appointments_upcoming_and_past (void)
 static void
 test_appointments_rows (void)
 {
-  g_autoptr(MkStore) store = open_demo_store ();
+  g_autoptr(MkStore) store = mk_ui_test_open_demo_store ();
   g_autoptr(MkResource) cancelled = mk_store_get_resource (store, "Appointment", "appt-cancelled", NULL);
   g_autoptr(MkResource) tomorrow = mk_store_get_resource (store, "Appointment", "appt-tomorrow", NULL);
   g_autoptr(MkAppointment) appointment = NULL;
@@ -226,8 +114,8 @@ test_appointments_rows (void)
 static void
 test_appointments_card (void)
 {
-  g_autoptr(MkStore) store = open_demo_store ();
-  g_autoptr(MkClock) clock = test_clock ();
+  g_autoptr(MkStore) store = mk_ui_test_open_demo_store ();
+  g_autoptr(MkClock) clock = mk_ui_test_clock ();
   g_autoptr(MkResource) resource = NULL;
   g_autoptr(MkAppointment) appointment = NULL;
   g_autoptr(MkResource) doctor_resource = NULL;
@@ -256,7 +144,7 @@ test_appointments_card (void)
   g_assert_nonnull (doctor);
 
   page = MK_APPOINTMENTS_PAGE (g_object_ref_sink (mk_appointments_page_new (store, clock)));
-  window = show_in_window (GTK_WIDGET (page));
+  window = mk_ui_test_show_in_window (GTK_WIDGET (page));
 
   card = mk_appointments_page_open_card (page, "appt-tomorrow");
   g_assert_nonnull (card);
@@ -281,7 +169,7 @@ test_appointments_card (void)
 
   /* Escape closes it (window.close, bound to Escape). */
   gtk_widget_activate_action (GTK_WIDGET (card), "window.close", NULL);
-  spin ();
+  mk_ui_test_spin ();
   g_assert_finalize_object (card);
 
   /* A cancelled visit shows why. */
@@ -305,8 +193,8 @@ test_appointments_card (void)
 static void
 test_appointments_clock_moves (void)
 {
-  g_autoptr(MkStore) store = open_demo_store ();
-  g_autoptr(MkClock) clock = test_clock ();
+  g_autoptr(MkStore) store = mk_ui_test_open_demo_store ();
+  g_autoptr(MkClock) clock = mk_ui_test_clock ();
   MkAppointmentsPage *page;
 
   page = MK_APPOINTMENTS_PAGE (g_object_ref_sink (mk_appointments_page_new (store, clock)));
@@ -314,8 +202,8 @@ test_appointments_clock_moves (void)
   /* Two days later the visit "tomorrow" is in the past. */
   mk_clock_advance (clock, 2 * G_TIME_SPAN_DAY);
   mk_appointments_page_refresh (page);
-  g_assert_false (model_has_id (mk_appointments_page_get_upcoming_model (page), "appt-tomorrow"));
-  g_assert_true (model_has_id (mk_appointments_page_get_past_model (page), "appt-tomorrow"));
+  g_assert_false (mk_ui_test_model_has_id (mk_appointments_page_get_upcoming_model (page), "appt-tomorrow"));
+  g_assert_true (mk_ui_test_model_has_id (mk_appointments_page_get_past_model (page), "appt-tomorrow"));
 
   g_assert_finalize_object (page);
 }
@@ -324,19 +212,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  int ret;
-
-  setup_environment ("medkarta-test-appointments-XXXXXX");
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  mk_ui_test_init (&argc, &argv, "medkarta-test-appointments-XXXXXX");
 
   g_test_add_func ("/appointments/upcoming-and-past", test_appointments_upcoming_and_past);
   g_test_add_func ("/appointments/rows", test_appointments_rows);
   g_test_add_func ("/appointments/card", test_appointments_card);
   g_test_add_func ("/appointments/clock-moves", test_appointments_clock_moves);
 
-  ret = g_test_run ();
-  remove_tree (tmp_root);
-  g_free (tmp_root);
-  return ret;
+  return mk_ui_test_run ();
 }

@@ -7,108 +7,10 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
-#include "mk-demo.h"
 #include "mk-document-row.h"
 #include "mk-documents-page.h"
 #include "mk-fhir-types.h"
-
-static char *tmp_root;
-
-/* The demo's "today": the demo card is written relative to it. */
-static GDateTime *
-test_anchor (void)
-{
-  return g_date_time_new_from_iso8601 ("2026-11-23T10:00:00+03:00", NULL);
-}
-
-static MkStore *
-open_demo_store (void)
-{
-  static guint n;
-  g_autofree char *name = g_strdup_printf ("store-%u", n++);
-  g_autofree char *dir = g_build_filename (tmp_root, name, NULL);
-  g_autoptr(GDateTime) anchor = test_anchor ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MkStore) store = NULL;
-
-  store = mk_store_open_in_dir (dir, &error);
-  g_assert_no_error (error);
-  mk_demo_write (store, anchor, &error);
-  g_assert_no_error (error);
-
-  return g_steal_pointer (&store);
-}
-
-static MkClock *
-test_clock (void)
-{
-  g_autoptr(GDateTime) anchor = test_anchor ();
-
-  return mk_clock_new_fake (anchor);
-}
-
-static void
-spin (void)
-{
-  for (guint i = 0; i < 20; i++)
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
-}
-
-/* Shows @page in a window long enough for the list view to bind rows. */
-static GtkWindow *
-show_in_window (GtkWidget *page)
-{
-  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
-
-  gtk_window_set_default_size (window, 360, 640);
-  gtk_window_set_child (window, page);
-  gtk_window_present (window);
-  spin ();
-
-  return window;
-}
-
-static guint
-count_query (MkStore *store,
-             MkQuery *query)
-{
-  g_autoptr(GError) error = NULL;
-  guint n = mk_store_query_count (store, query, &error);
-
-  g_assert_no_error (error);
-  return n;
-}
-
-static void
-setup_environment (const char *name)
-{
-  tmp_root = g_dir_make_tmp (name, NULL);
-  g_assert_nonnull (tmp_root);
-  /* Before anything asks GLib for the user directories. */
-  g_setenv ("XDG_DATA_HOME", tmp_root, TRUE);
-  g_setenv ("XDG_CACHE_HOME", tmp_root, TRUE);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileEnumerator) children = NULL;
-  GFileInfo *info;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-    {
-      g_autoptr(GFile) child = g_file_get_child (file, g_file_info_get_name (info));
-      g_autofree char *child_path = g_file_get_path (child);
-
-      remove_tree (child_path);
-      g_object_unref (info);
-    }
-  g_file_delete (file, NULL, NULL);
-}
+#include "mk-ui-test-util.h"
 
 static char *
 sha1_base64 (GBytes *bytes)
@@ -125,8 +27,8 @@ sha1_base64 (GBytes *bytes)
 static void
 test_documents_list (void)
 {
-  g_autoptr(MkStore) store = open_demo_store ();
-  g_autoptr(MkClock) clock = test_clock ();
+  g_autoptr(MkStore) store = mk_ui_test_open_demo_store ();
+  g_autoptr(MkClock) clock = mk_ui_test_clock ();
   g_autoptr(GHashTable) counts = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(MkQuery) lab_query = mk_query_new ();
@@ -141,7 +43,7 @@ test_documents_list (void)
   g_assert_cmpuint (n_documents, >, 0);
 
   page = MK_DOCUMENTS_PAGE (g_object_ref_sink (mk_documents_page_new (store, clock)));
-  window = show_in_window (GTK_WIDGET (page));
+  window = mk_ui_test_show_in_window (GTK_WIDGET (page));
   model = mk_documents_page_get_model (page);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, n_documents);
   g_assert_false (mk_documents_page_is_empty (page));
@@ -150,7 +52,7 @@ test_documents_list (void)
   mk_documents_page_set_filter (page, MK_DOCUMENTS_FILTER_LAB);
   mk_query_add_type (lab_query, "DocumentReference");
   mk_query_set_code (lab_query, "11502-2");
-  g_assert_cmpuint (g_list_model_get_n_items (model), ==, count_query (store, lab_query));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, mk_ui_test_count_query (store, lab_query));
   g_assert_cmpuint (g_list_model_get_n_items (model), >, 0);
   g_assert_cmpuint (g_list_model_get_n_items (model), <, n_documents);
 
@@ -164,7 +66,7 @@ test_documents_list (void)
 static void
 test_documents_rows (void)
 {
-  g_autoptr(MkStore) store = open_demo_store ();
+  g_autoptr(MkStore) store = mk_ui_test_open_demo_store ();
   g_autoptr(MkResource) resource = mk_store_get_resource (store, "DocumentReference", "doc-analizy", NULL);
   g_autoptr(MkDocumentReference) document = NULL;
   g_autofree char *size = NULL;
@@ -185,7 +87,7 @@ test_documents_rows (void)
 static void
 test_documents_bytes_verified (void)
 {
-  g_autoptr(MkStore) store = open_demo_store ();
+  g_autoptr(MkStore) store = mk_ui_test_open_demo_store ();
   g_autoptr(MkQuery) query = mk_query_new ();
   g_autoptr(GPtrArray) documents = NULL;
   g_autoptr(GError) error = NULL;
@@ -233,7 +135,7 @@ test_documents_bytes_verified (void)
 static void
 test_documents_damaged (void)
 {
-  g_autoptr(MkStore) store = open_demo_store ();
+  g_autoptr(MkStore) store = mk_ui_test_open_demo_store ();
   g_autoptr(MkResource) resource = NULL;
   g_autoptr(MkResource) good = NULL;
   g_autoptr(GBytes) bytes = NULL;
@@ -288,19 +190,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  int ret;
-
-  setup_environment ("medkarta-test-documents-XXXXXX");
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  mk_ui_test_init (&argc, &argv, "medkarta-test-documents-XXXXXX");
 
   g_test_add_func ("/documents/list", test_documents_list);
   g_test_add_func ("/documents/rows", test_documents_rows);
   g_test_add_func ("/documents/bytes-verified", test_documents_bytes_verified);
   g_test_add_func ("/documents/damaged", test_documents_damaged);
 
-  ret = g_test_run ();
-  remove_tree (tmp_root);
-  g_free (tmp_root);
-  return ret;
+  return mk_ui_test_run ();
 }

@@ -9,26 +9,9 @@
 
 #include "mk-demo.h"
 #include "mk-profile-page.h"
+#include "mk-test-util.h"
 
 static char *tmp_root;
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        rm_rf (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
 
 static MkClock *
 test_clock (void)
@@ -273,7 +256,7 @@ main (int   argc,
 
   ret = g_test_run ();
 
-  rm_rf (tmp_root);
+  mk_test_remove_tree (tmp_root);
   g_free (tmp_root);
   return ret;
 }

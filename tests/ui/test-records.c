@@ -6,115 +6,17 @@
 
 #include <string.h>
 
-#include "mk-demo.h"
 #include "mk-fhir-types.h"
 #include "mk-record-row.h"
 #include "mk-records-page.h"
 #include "mk-resource-list.h"
-
-static char *tmp_root;
-
-/* The demo's "today": the demo card is written relative to it. */
-static GDateTime *
-test_anchor (void)
-{
-  return g_date_time_new_from_iso8601 ("2026-11-23T10:00:00+03:00", NULL);
-}
-
-static MkStore *
-open_demo_store (void)
-{
-  static guint n;
-  g_autofree char *name = g_strdup_printf ("store-%u", n++);
-  g_autofree char *dir = g_build_filename (tmp_root, name, NULL);
-  g_autoptr(GDateTime) anchor = test_anchor ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MkStore) store = NULL;
-
-  store = mk_store_open_in_dir (dir, &error);
-  g_assert_no_error (error);
-  mk_demo_write (store, anchor, &error);
-  g_assert_no_error (error);
-
-  return g_steal_pointer (&store);
-}
-
-static MkClock *
-test_clock (void)
-{
-  g_autoptr(GDateTime) anchor = test_anchor ();
-
-  return mk_clock_new_fake (anchor);
-}
-
-static void
-spin (void)
-{
-  for (guint i = 0; i < 20; i++)
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
-}
-
-/* Shows @page in a window long enough for the list view to bind rows. */
-static GtkWindow *
-show_in_window (GtkWidget *page)
-{
-  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
-
-  gtk_window_set_default_size (window, 360, 640);
-  gtk_window_set_child (window, page);
-  gtk_window_present (window);
-  spin ();
-
-  return window;
-}
-
-static guint
-count_query (MkStore *store,
-             MkQuery *query)
-{
-  g_autoptr(GError) error = NULL;
-  guint n = mk_store_query_count (store, query, &error);
-
-  g_assert_no_error (error);
-  return n;
-}
-
-static void
-setup_environment (const char *name)
-{
-  tmp_root = g_dir_make_tmp (name, NULL);
-  g_assert_nonnull (tmp_root);
-  /* Before anything asks GLib for the user directories. */
-  g_setenv ("XDG_DATA_HOME", tmp_root, TRUE);
-  g_setenv ("XDG_CACHE_HOME", tmp_root, TRUE);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileEnumerator) children = NULL;
-  GFileInfo *info;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-    {
-      g_autoptr(GFile) child = g_file_get_child (file, g_file_info_get_name (info));
-      g_autofree char *child_path = g_file_get_path (child);
-
-      remove_tree (child_path);
-      g_object_unref (info);
-    }
-  g_file_delete (file, NULL, NULL);
-}
+#include "mk-ui-test-util.h"
 
 static void
 test_records_all_matches_store (void)
 {
-  g_autoptr(MkStore) store = open_demo_store ();
-  g_autoptr(MkClock) clock = test_clock ();
+  g_autoptr(MkStore) store = mk_ui_test_open_demo_store ();
+  g_autoptr(MkClock) clock = mk_ui_test_clock ();
   g_autoptr(MkQuery) query = NULL;
   MkRecordsPage *page;
   GtkWindow *window;
@@ -122,11 +24,11 @@ test_records_all_matches_store (void)
   guint n;
 
   page = MK_RECORDS_PAGE (g_object_ref_sink (mk_records_page_new (store, clock)));
-  window = show_in_window (GTK_WIDGET (page));
+  window = mk_ui_test_show_in_window (GTK_WIDGET (page));
   model = mk_records_page_get_model (page);
 
   query = mk_records_page_build_query (MK_RECORDS_FILTER_ALL, MK_RECORDS_PERIOD_ALL, NULL, clock);
-  n = count_query (store, query);
+  n = mk_ui_test_count_query (store, query);
   g_assert_cmpuint (n, >, 0);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, n);
   g_assert_false (mk_records_page_is_empty (page));
@@ -155,7 +57,7 @@ test_records_all_matches_store (void)
     for (guint i = 0; mk_query_get_kinds (query)[i] != NULL; i++)
       mk_query_add_kind (period_query, mk_query_get_kinds (query)[i]);
     mk_query_set_date_range (period_query, from, NULL);
-    g_assert_cmpuint (g_list_model_get_n_items (model), ==, count_query (store, period_query));
+    g_assert_cmpuint (g_list_model_get_n_items (model), ==, mk_ui_test_count_query (store, period_query));
     g_assert_cmpuint (g_list_model_get_n_items (model), <, n);
   }
 
@@ -166,8 +68,8 @@ test_records_all_matches_store (void)
 static void
 test_records_lab_filter (void)
 {
-  g_autoptr(MkStore) store = open_demo_store ();
-  g_autoptr(MkClock) clock = test_clock ();
+  g_autoptr(MkStore) store = mk_ui_test_open_demo_store ();
+  g_autoptr(MkClock) clock = mk_ui_test_clock ();
   g_autoptr(MkQuery) lab_query = mk_query_new ();
   MkRecordsPage *page;
   GtkWindow *window;
@@ -175,15 +77,15 @@ test_records_lab_filter (void)
   guint n_flagged = 0;
 
   page = MK_RECORDS_PAGE (g_object_ref_sink (mk_records_page_new (store, clock)));
-  window = show_in_window (GTK_WIDGET (page));
+  window = mk_ui_test_show_in_window (GTK_WIDGET (page));
   model = mk_records_page_get_model (page);
 
   mk_records_page_set_filter (page, MK_RECORDS_FILTER_LAB);
-  spin ();
+  mk_ui_test_spin ();
 
   mk_query_add_kind (lab_query, "lab");
   g_assert_cmpuint (g_list_model_get_n_items (model), >, 0);
-  g_assert_cmpuint (g_list_model_get_n_items (model), ==, count_query (store, lab_query));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, mk_ui_test_count_query (store, lab_query));
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
@@ -225,8 +127,8 @@ test_records_lab_filter (void)
 static void
 test_records_visit_row (void)
 {
-  g_autoptr(MkStore) store = open_demo_store ();
-  g_autoptr(MkClock) clock = test_clock ();
+  g_autoptr(MkStore) store = mk_ui_test_open_demo_store ();
+  g_autoptr(MkClock) clock = mk_ui_test_clock ();
   g_autoptr(MkResource) condition_resource = NULL;
   g_autoptr(MkCondition) condition = NULL;
   g_autoptr(MkResource) encounter = NULL;
@@ -253,8 +155,8 @@ test_records_visit_row (void)
 static void
 test_records_search (void)
 {
-  g_autoptr(MkStore) store = open_demo_store ();
-  g_autoptr(MkClock) clock = test_clock ();
+  g_autoptr(MkStore) store = mk_ui_test_open_demo_store ();
+  g_autoptr(MkClock) clock = mk_ui_test_clock ();
   g_autoptr(MkQuery) query = NULL;
   MkRecordsPage *page;
   GtkWindow *window;
@@ -264,7 +166,7 @@ test_records_search (void)
   gboolean has_condition = FALSE;
 
   page = MK_RECORDS_PAGE (g_object_ref_sink (mk_records_page_new (store, clock)));
-  window = show_in_window (GTK_WIDGET (page));
+  window = mk_ui_test_show_in_window (GTK_WIDGET (page));
   model = mk_records_page_get_model (page);
   n_all = g_list_model_get_n_items (model);
 
@@ -275,7 +177,7 @@ test_records_search (void)
   g_assert_cmpuint (n_found, <, n_all);
 
   query = mk_records_page_build_query (MK_RECORDS_FILTER_ALL, MK_RECORDS_PERIOD_ALL, "неуточненная", clock);
-  g_assert_cmpuint (n_found, ==, count_query (store, query));
+  g_assert_cmpuint (n_found, ==, mk_ui_test_count_query (store, query));
   for (guint i = 0; i < n_found; i++)
     {
       g_autoptr(MkResource) resource = g_list_model_get_item (model, i);
@@ -301,8 +203,8 @@ test_records_search (void)
 static void
 test_records_reload_on_change (void)
 {
-  g_autoptr(MkStore) store = open_demo_store ();
-  g_autoptr(MkClock) clock = test_clock ();
+  g_autoptr(MkStore) store = mk_ui_test_open_demo_store ();
+  g_autoptr(MkClock) clock = mk_ui_test_clock ();
   g_autoptr(GError) error = NULL;
   MkRecordsPage *page;
   GListModel *model;
@@ -318,7 +220,7 @@ test_records_reload_on_change (void)
 
   mk_store_import_json (store, json, -1, NULL, &error);
   g_assert_no_error (error);
-  spin ();
+  mk_ui_test_spin ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, n + 1);
 
   g_assert_finalize_object (page);
@@ -328,11 +230,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  int ret;
-
-  setup_environment ("medkarta-test-records-XXXXXX");
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  mk_ui_test_init (&argc, &argv, "medkarta-test-records-XXXXXX");
 
   g_test_add_func ("/records/all-matches-store", test_records_all_matches_store);
   g_test_add_func ("/records/lab-filter", test_records_lab_filter);
@@ -340,8 +238,5 @@ main (int   argc,
   g_test_add_func ("/records/search", test_records_search);
   g_test_add_func ("/records/reload-on-change", test_records_reload_on_change);
 
-  ret = g_test_run ();
-  remove_tree (tmp_root);
-  g_free (tmp_root);
-  return ret;
+  return mk_ui_test_run ();
 }

@@ -11,6 +11,7 @@
 #include "mk-demo.h"
 #include "mk-profile-page.h"
 #include "mk-server-dialog.h"
+#include "mk-test-util.h"
 #include "mk-welcome-page.h"
 #include "mk-window.h"
 
@@ -80,24 +81,6 @@ test_clock (void)
   g_autoptr(GDateTime) now = test_now ();
 
   return mk_clock_new_fake (now);
-}
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        rm_rf (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 static void
@@ -599,7 +582,7 @@ main (int   argc,
   ret = g_test_run ();
 
   g_clear_object (&app);
-  rm_rf (tmp_root);
+  mk_test_remove_tree (tmp_root);
   g_free (tmp_root);
   return ret;
 }

@@ -1,0 +1,29 @@
+/* mk-test-util.c — helpers shared by the core and UI tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "mk-test-util.h"
+
+/* Removes @path and, when it is a directory, everything below it.
+ * Symbolic links are removed, never followed. */
+void
+mk_test_remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          mk_test_remove_tree (child);
+        }
+    }
+  g_remove (path);
+}
