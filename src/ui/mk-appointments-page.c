@@ -21,10 +21,8 @@
 
 struct _MkAppointmentsPage
 {
-  AdwBin              parent_instance;
+  MkPage              parent_instance;
 
-  MkStore            *store;
-  MkClock            *clock;
   char               *now_utc;      /* "YYYY-MM-DDTHH:MM:SSZ", like the date column */
   MkResourceList     *upcoming;
   MkResourceList     *all;
@@ -40,10 +38,7 @@ struct _MkAppointmentsPage
   AdwStatusPage      *empty_page;
 };
 
-G_DEFINE_FINAL_TYPE (MkAppointmentsPage, mk_appointments_page, ADW_TYPE_BIN)
-
-enum { PROP_0, PROP_STORE, PROP_CLOCK, N_PROPS };
-static GParamSpec *properties [N_PROPS];
+G_DEFINE_FINAL_TYPE (MkAppointmentsPage, mk_appointments_page, MK_TYPE_PAGE)
 
 static const char * const upcoming_statuses[] = {
   "booked", "pending", "arrived", "checked-in", NULL,
@@ -86,7 +81,8 @@ build_upcoming_query (const char *now_utc)
 static void
 mk_appointments_page_update_now (MkAppointmentsPage *self)
 {
-  g_autoptr(GDateTime) now = mk_clock_get_now (self->clock);
+  MkClock *clock = mk_page_get_clock (MK_PAGE (self));
+  g_autoptr(GDateTime) now = mk_clock_get_now (clock);
   g_autoptr(GDateTime) utc = g_date_time_to_utc (now);
 
   g_free (self->now_utc);
@@ -102,7 +98,9 @@ mk_appointments_page_showing_past (MkAppointmentsPage *self)
 static GListModel *
 mk_appointments_page_current_model (MkAppointmentsPage *self)
 {
-  if (self->store == NULL)
+  MkStore *store = mk_page_get_store (MK_PAGE (self));
+
+  if (store == NULL)
     return NULL;
   return mk_appointments_page_showing_past (self) ? G_LIST_MODEL (self->past)
                                                    : G_LIST_MODEL (self->upcoming);
@@ -131,7 +129,9 @@ mk_appointments_page_update_empty (MkAppointmentsPage *self)
 static void
 on_section_toggled (MkAppointmentsPage *self)
 {
-  if (self->store == NULL)
+  MkStore *store = mk_page_get_store (MK_PAGE (self));
+
+  if (store == NULL)
     return;
 
   gtk_list_view_set_model (self->list_view,
@@ -151,6 +151,7 @@ static void
 on_list_activate (MkAppointmentsPage *self,
                   guint               position)
 {
+  MkStore *store = mk_page_get_store (MK_PAGE (self));
   g_autoptr(MkResource) resource = NULL;
   MkAppointmentCard *card;
   GtkRoot *root;
@@ -159,7 +160,7 @@ on_list_activate (MkAppointmentsPage *self,
   if (resource == NULL)
     return;
 
-  card = mk_appointment_card_new (self->store, resource);
+  card = mk_appointment_card_new (store, resource);
   root = gtk_widget_get_root (GTK_WIDGET (self));
   if (GTK_IS_WINDOW (root))
     gtk_window_set_transient_for (GTK_WINDOW (card), GTK_WINDOW (root));
@@ -171,7 +172,9 @@ setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            MkAppointmentsPage       *self)
 {
-  gtk_list_item_set_child (item, mk_appointment_row_new (self->store));
+  MkStore *store = mk_page_get_store (MK_PAGE (self));
+
+  gtk_list_item_set_child (item, mk_appointment_row_new (store));
 }
 
 static void
@@ -201,12 +204,11 @@ static void
 mk_appointments_page_constructed (GObject *object)
 {
   MkAppointmentsPage *self = MK_APPOINTMENTS_PAGE (object);
+  MkStore *store = mk_page_get_store (MK_PAGE (self));
   g_autoptr(GtkListItemFactory) factory = NULL;
 
   G_OBJECT_CLASS (mk_appointments_page_parent_class)->constructed (object);
 
-  if (self->clock == NULL)
-    self->clock = g_object_ref (mk_clock_get_default ());
   mk_appointments_page_update_now (self);
 
   factory = gtk_signal_list_item_factory_new ();
@@ -215,7 +217,7 @@ mk_appointments_page_constructed (GObject *object)
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), self);
   gtk_list_view_set_factory (self->list_view, factory);
 
-  if (self->store != NULL)
+  if (store != NULL)
     {
       g_autoptr(MkQuery) upcoming_query = build_upcoming_query (self->now_utc);
       g_autoptr(MkQuery) all_query = mk_query_new ();
@@ -223,8 +225,8 @@ mk_appointments_page_constructed (GObject *object)
       mk_query_add_type (all_query, "Appointment");
       mk_query_set_sort (all_query, MK_QUERY_SORT_DATE_DESC);
 
-      self->upcoming = mk_resource_list_new (self->store, upcoming_query);
-      self->all = mk_resource_list_new (self->store, all_query);
+      self->upcoming = mk_resource_list_new (store, upcoming_query);
+      self->all = mk_resource_list_new (store, all_query);
       self->past_filter = gtk_custom_filter_new (past_filter_func, self, NULL);
       self->past = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->all)),
                                               g_object_ref (GTK_FILTER (self->past_filter)));
@@ -254,53 +256,9 @@ mk_appointments_page_dispose (GObject *object)
   g_clear_object (&self->past_filter);
   g_clear_object (&self->upcoming);
   g_clear_object (&self->all);
-  g_clear_object (&self->store);
-  g_clear_object (&self->clock);
   g_clear_pointer (&self->now_utc, g_free);
 
   G_OBJECT_CLASS (mk_appointments_page_parent_class)->dispose (object);
-}
-
-static void
-mk_appointments_page_get_property (GObject    *object,
-                                   guint       prop_id,
-                                   GValue     *value,
-                                   GParamSpec *pspec)
-{
-  MkAppointmentsPage *self = MK_APPOINTMENTS_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_STORE:
-      g_value_set_object (value, self->store);
-      break;
-    case PROP_CLOCK:
-      g_value_set_object (value, self->clock);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-mk_appointments_page_set_property (GObject      *object,
-                                   guint         prop_id,
-                                   const GValue *value,
-                                   GParamSpec   *pspec)
-{
-  MkAppointmentsPage *self = MK_APPOINTMENTS_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_STORE:
-      self->store = g_value_dup_object (value);
-      break;
-    case PROP_CLOCK:
-      self->clock = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -311,16 +269,6 @@ mk_appointments_page_class_init (MkAppointmentsPageClass *klass)
 
   object_class->constructed = mk_appointments_page_constructed;
   object_class->dispose = mk_appointments_page_dispose;
-  object_class->get_property = mk_appointments_page_get_property;
-  object_class->set_property = mk_appointments_page_set_property;
-
-  properties [PROP_STORE] =
-    g_param_spec_object ("store", NULL, NULL, MK_TYPE_STORE,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties [PROP_CLOCK] =
-    g_param_spec_object ("clock", NULL, NULL, MK_TYPE_CLOCK,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The resources live in a static library: referencing them keeps them
    * linked in (their constructor registers them). */
@@ -349,20 +297,6 @@ mk_appointments_page_new (MkStore *store,
   return g_object_new (MK_TYPE_APPOINTMENTS_PAGE, "store", store, "clock", clock, NULL);
 }
 
-MkStore *
-mk_appointments_page_get_store (MkAppointmentsPage *self)
-{
-  g_return_val_if_fail (MK_IS_APPOINTMENTS_PAGE (self), NULL);
-  return self->store;
-}
-
-MkClock *
-mk_appointments_page_get_clock (MkAppointmentsPage *self)
-{
-  g_return_val_if_fail (MK_IS_APPOINTMENTS_PAGE (self), NULL);
-  return self->clock;
-}
-
 void
 mk_appointments_page_refresh (MkAppointmentsPage *self)
 {
@@ -370,7 +304,7 @@ mk_appointments_page_refresh (MkAppointmentsPage *self)
 
   g_return_if_fail (MK_IS_APPOINTMENTS_PAGE (self));
 
-  if (self->store == NULL)
+  if (mk_page_get_store (MK_PAGE (self)) == NULL)
     return;
 
   mk_appointments_page_update_now (self);
@@ -386,18 +320,20 @@ mk_appointments_page_open_card (MkAppointmentsPage *self,
 {
   g_autoptr(MkResource) resource = NULL;
   MkAppointmentCard *card;
+  MkStore *store;
   GtkRoot *root;
 
   g_return_val_if_fail (MK_IS_APPOINTMENTS_PAGE (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);
 
-  if (self->store == NULL)
+  store = mk_page_get_store (MK_PAGE (self));
+  if (store == NULL)
     return NULL;
-  resource = mk_store_get_resource (self->store, "Appointment", id, NULL);
+  resource = mk_store_get_resource (store, "Appointment", id, NULL);
   if (resource == NULL)
     return NULL;
 
-  card = mk_appointment_card_new (self->store, resource);
+  card = mk_appointment_card_new (store, resource);
   root = gtk_widget_get_root (GTK_WIDGET (self));
   if (GTK_IS_WINDOW (root))
     gtk_window_set_transient_for (GTK_WINDOW (card), GTK_WINDOW (root));

@@ -4,21 +4,16 @@
  */
 #pragma once
 
-#include <adwaita.h>
-
-#include "mk-clock.h"
-#include "mk-store.h"
+#include "mk-page.h"
 
 G_BEGIN_DECLS
 
 #define MK_TYPE_APPOINTMENTS_PAGE (mk_appointments_page_get_type ())
-G_DECLARE_FINAL_TYPE (MkAppointmentsPage, mk_appointments_page, MK, APPOINTMENTS_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (MkAppointmentsPage, mk_appointments_page, MK, APPOINTMENTS_PAGE, MkPage)
 
-/* Properties "store" and "clock" are construct-only. */
+/* @store and @clock set the MkPage properties "store" and "clock". */
 GtkWidget *mk_appointments_page_new       (MkStore *store,
-                                MkClock *clock);
-MkStore   *mk_appointments_page_get_store (MkAppointmentsPage *self);
-MkClock   *mk_appointments_page_get_clock (MkAppointmentsPage *self);
+                                           MkClock *clock);
 /* Re-reads now from the clock and re-splits upcoming and past visits
  * (done each time the page is shown). */
 void        mk_appointments_page_refresh   (MkAppointmentsPage *self);

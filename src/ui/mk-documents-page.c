@@ -21,10 +21,8 @@
 
 struct _MkDocumentsPage
 {
-  AdwBin           parent_instance;
+  MkPage           parent_instance;
 
-  MkStore         *store;
-  MkClock         *clock;
   MkResourceList  *list;
 
   AdwToastOverlay *toast_overlay;
@@ -35,11 +33,8 @@ struct _MkDocumentsPage
   AdwStatusPage   *empty_page;
 };
 
-G_DEFINE_FINAL_TYPE (MkDocumentsPage, mk_documents_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (MkDocumentsPage, mk_documents_page, MK_TYPE_PAGE)
 G_DEFINE_QUARK (mk-documents-error-quark, mk_documents_error)
-
-enum { PROP_0, PROP_STORE, PROP_CLOCK, N_PROPS };
-static GParamSpec *properties [N_PROPS];
 
 static const char * const filter_codes[] = {
   [MK_DOCUMENTS_FILTER_ALL] = NULL,
@@ -242,21 +237,24 @@ static MkResource *
 mk_documents_page_get_document (MkDocumentsPage *self,
                                 const char      *id)
 {
-  if (self->store == NULL || id == NULL)
+  MkStore *store = mk_page_get_store (MK_PAGE (self));
+
+  if (store == NULL || id == NULL)
     return NULL;
-  return mk_store_get_resource (self->store, "DocumentReference", id, NULL);
+  return mk_store_get_resource (store, "DocumentReference", id, NULL);
 }
 
 static void
 mk_documents_page_open (MkDocumentsPage *self,
                         MkResource      *document)
 {
+  MkStore *store = mk_page_get_store (MK_PAGE (self));
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
   g_autofree char *uri = NULL;
   g_autoptr(GAppLaunchContext) context = NULL;
 
-  path = mk_documents_page_write_open_file (self->store, document, &error);
+  path = mk_documents_page_write_open_file (store, document, &error);
   if (path == NULL)
     {
       mk_documents_page_toast_error (self, _("Could not open the document"), error);
@@ -311,6 +309,7 @@ save_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   MkDocumentsPage *self = MK_DOCUMENTS_PAGE (widget);
+  MkStore *store = mk_page_get_store (MK_PAGE (self));
   g_autoptr(MkResource) document = mk_documents_page_get_document (self, g_variant_get_string (parameter, NULL));
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
@@ -322,7 +321,7 @@ save_action (GtkWidget  *widget,
     return;
 
   /* Verify before asking where to save: never save a damaged copy. */
-  bytes = mk_documents_page_load_bytes (self->store, document, &error);
+  bytes = mk_documents_page_load_bytes (store, document, &error);
   if (bytes == NULL)
     {
       mk_documents_page_toast_error (self, _("Could not save the document"), error);
@@ -404,6 +403,7 @@ mk_documents_page_update_empty (MkDocumentsPage *self)
 static void
 on_filters_changed (MkDocumentsPage *self)
 {
+  MkClock *clock = mk_page_get_clock (MK_PAGE (self));
   g_autoptr(MkQuery) query = NULL;
 
   if (self->list == NULL)
@@ -411,7 +411,7 @@ on_filters_changed (MkDocumentsPage *self)
 
   query = build_query (gtk_drop_down_get_selected (self->type_dropdown),
                        gtk_drop_down_get_selected (self->period_dropdown),
-                       self->clock);
+                       clock);
   mk_resource_list_set_query (self->list, query);
   mk_documents_page_update_empty (self);
 }
@@ -427,7 +427,9 @@ setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            MkDocumentsPage          *self)
 {
-  gtk_list_item_set_child (item, mk_document_row_new (self->store));
+  MkStore *store = mk_page_get_store (MK_PAGE (self));
+
+  gtk_list_item_set_child (item, mk_document_row_new (store));
 }
 
 static void
@@ -451,12 +453,10 @@ static void
 mk_documents_page_constructed (GObject *object)
 {
   MkDocumentsPage *self = MK_DOCUMENTS_PAGE (object);
+  MkStore *store = mk_page_get_store (MK_PAGE (self));
   g_autoptr(GtkListItemFactory) factory = NULL;
 
   G_OBJECT_CLASS (mk_documents_page_parent_class)->constructed (object);
-
-  if (self->clock == NULL)
-    self->clock = g_object_ref (mk_clock_get_default ());
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
@@ -464,12 +464,13 @@ mk_documents_page_constructed (GObject *object)
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), self);
   gtk_list_view_set_factory (self->list_view, factory);
 
-  if (self->store != NULL)
+  if (store != NULL)
     {
-      g_autoptr(MkQuery) query = build_query (MK_DOCUMENTS_FILTER_ALL, 0, self->clock);
+      g_autoptr(MkQuery) query = build_query (MK_DOCUMENTS_FILTER_ALL, 0,
+                                              mk_page_get_clock (MK_PAGE (self)));
       GtkNoSelection *selection;
 
-      self->list = mk_resource_list_new (self->store, query);
+      self->list = mk_resource_list_new (store, query);
       g_signal_connect_object (self->list, "items-changed",
                                G_CALLBACK (on_items_changed), self, G_CONNECT_SWAPPED);
       selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
@@ -487,52 +488,8 @@ mk_documents_page_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MK_TYPE_DOCUMENTS_PAGE);
   g_clear_object (&self->list);
-  g_clear_object (&self->store);
-  g_clear_object (&self->clock);
 
   G_OBJECT_CLASS (mk_documents_page_parent_class)->dispose (object);
-}
-
-static void
-mk_documents_page_get_property (GObject    *object,
-                                guint       prop_id,
-                                GValue     *value,
-                                GParamSpec *pspec)
-{
-  MkDocumentsPage *self = MK_DOCUMENTS_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_STORE:
-      g_value_set_object (value, self->store);
-      break;
-    case PROP_CLOCK:
-      g_value_set_object (value, self->clock);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-mk_documents_page_set_property (GObject      *object,
-                                guint         prop_id,
-                                const GValue *value,
-                                GParamSpec   *pspec)
-{
-  MkDocumentsPage *self = MK_DOCUMENTS_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_STORE:
-      self->store = g_value_dup_object (value);
-      break;
-    case PROP_CLOCK:
-      self->clock = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -543,16 +500,6 @@ mk_documents_page_class_init (MkDocumentsPageClass *klass)
 
   object_class->constructed = mk_documents_page_constructed;
   object_class->dispose = mk_documents_page_dispose;
-  object_class->get_property = mk_documents_page_get_property;
-  object_class->set_property = mk_documents_page_set_property;
-
-  properties [PROP_STORE] =
-    g_param_spec_object ("store", NULL, NULL, MK_TYPE_STORE,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties [PROP_CLOCK] =
-    g_param_spec_object ("clock", NULL, NULL, MK_TYPE_CLOCK,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The resources live in a static library: referencing them keeps them
    * linked in (their constructor registers them). */
@@ -583,20 +530,6 @@ mk_documents_page_new (MkStore *store,
                        MkClock *clock)
 {
   return g_object_new (MK_TYPE_DOCUMENTS_PAGE, "store", store, "clock", clock, NULL);
-}
-
-MkStore *
-mk_documents_page_get_store (MkDocumentsPage *self)
-{
-  g_return_val_if_fail (MK_IS_DOCUMENTS_PAGE (self), NULL);
-  return self->store;
-}
-
-MkClock *
-mk_documents_page_get_clock (MkDocumentsPage *self)
-{
-  g_return_val_if_fail (MK_IS_DOCUMENTS_PAGE (self), NULL);
-  return self->clock;
 }
 
 GListModel *

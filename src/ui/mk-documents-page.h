@@ -4,10 +4,7 @@
  */
 #pragma once
 
-#include <adwaita.h>
-
-#include "mk-clock.h"
-#include "mk-store.h"
+#include "mk-page.h"
 
 G_BEGIN_DECLS
 
@@ -33,13 +30,11 @@ typedef enum
 } MkDocumentsFilter;
 
 #define MK_TYPE_DOCUMENTS_PAGE (mk_documents_page_get_type ())
-G_DECLARE_FINAL_TYPE (MkDocumentsPage, mk_documents_page, MK, DOCUMENTS_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (MkDocumentsPage, mk_documents_page, MK, DOCUMENTS_PAGE, MkPage)
 
-/* Properties "store" and "clock" are construct-only. */
+/* @store and @clock set the MkPage properties "store" and "clock". */
 GtkWidget *mk_documents_page_new       (MkStore *store,
-                             MkClock *clock);
-MkStore   *mk_documents_page_get_store (MkDocumentsPage *self);
-MkClock   *mk_documents_page_get_clock (MkDocumentsPage *self);
+                                        MkClock *clock);
 /* The bytes of a DocumentReference's attachment: the stored Binary named
  * by attachment.url ("Binary/<id>"), else the inline attachment.data; when
  * attachment.hash is set, its SHA-1 must match (MK_DOCUMENTS_ERROR_DAMAGED

@@ -25,10 +25,8 @@
 
 struct _MkPrescriptionsPage
 {
-  AdwBin              parent_instance;
+  MkPage              parent_instance;
 
-  MkStore            *store;
-  MkClock            *clock;
   MkResourceList     *list;
   GtkFilterListModel *filter_model;
   GtkCustomFilter    *state_filter;
@@ -40,10 +38,7 @@ struct _MkPrescriptionsPage
   AdwStatusPage      *empty_page;
 };
 
-G_DEFINE_FINAL_TYPE (MkPrescriptionsPage, mk_prescriptions_page, ADW_TYPE_BIN)
-
-enum { PROP_0, PROP_STORE, PROP_CLOCK, N_PROPS };
-static GParamSpec *properties [N_PROPS];
+G_DEFINE_FINAL_TYPE (MkPrescriptionsPage, mk_prescriptions_page, MK_TYPE_PAGE)
 
 static MkQuery *
 build_query (MkPrescriptionsFilter filter)
@@ -145,8 +140,10 @@ mk_prescriptions_page_update_empty (MkPrescriptionsPage *self)
 static void
 mk_prescriptions_page_update_now (MkPrescriptionsPage *self)
 {
+  MkClock *clock = mk_page_get_clock (MK_PAGE (self));
+
   g_clear_pointer (&self->now, g_date_time_unref);
-  self->now = mk_clock_get_now (self->clock);
+  self->now = mk_clock_get_now (clock);
 }
 
 static void
@@ -231,7 +228,10 @@ setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            MkPrescriptionsPage      *self)
 {
-  gtk_list_item_set_child (item, mk_prescription_row_new (self->store, self->clock));
+  MkStore *store = mk_page_get_store (MK_PAGE (self));
+  MkClock *clock = mk_page_get_clock (MK_PAGE (self));
+
+  gtk_list_item_set_child (item, mk_prescription_row_new (store, clock));
 }
 
 static void
@@ -261,14 +261,13 @@ static void
 mk_prescriptions_page_constructed (GObject *object)
 {
   MkPrescriptionsPage *self = MK_PRESCRIPTIONS_PAGE (object);
+  MkStore *store = mk_page_get_store (MK_PAGE (self));
   g_autoptr(GtkListItemFactory) factory = NULL;
   g_autoptr(MkQuery) query = NULL;
   GtkNoSelection *selection;
 
   G_OBJECT_CLASS (mk_prescriptions_page_parent_class)->constructed (object);
 
-  if (self->clock == NULL)
-    self->clock = g_object_ref (mk_clock_get_default ());
   mk_prescriptions_page_update_now (self);
 
   factory = gtk_signal_list_item_factory_new ();
@@ -277,10 +276,10 @@ mk_prescriptions_page_constructed (GObject *object)
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), self);
   gtk_list_view_set_factory (self->list_view, factory);
 
-  if (self->store != NULL)
+  if (store != NULL)
     {
       query = build_query (MK_PRESCRIPTIONS_FILTER_ALL);
-      self->list = mk_resource_list_new (self->store, query);
+      self->list = mk_resource_list_new (store, query);
       self->state_filter = gtk_custom_filter_new (state_matches, self, NULL);
       self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->list)), NULL);
       g_signal_connect_object (self->filter_model, "items-changed",
@@ -303,53 +302,9 @@ mk_prescriptions_page_dispose (GObject *object)
   g_clear_object (&self->filter_model);
   g_clear_object (&self->state_filter);
   g_clear_object (&self->list);
-  g_clear_object (&self->store);
-  g_clear_object (&self->clock);
   g_clear_pointer (&self->now, g_date_time_unref);
 
   G_OBJECT_CLASS (mk_prescriptions_page_parent_class)->dispose (object);
-}
-
-static void
-mk_prescriptions_page_get_property (GObject    *object,
-                                    guint       prop_id,
-                                    GValue     *value,
-                                    GParamSpec *pspec)
-{
-  MkPrescriptionsPage *self = MK_PRESCRIPTIONS_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_STORE:
-      g_value_set_object (value, self->store);
-      break;
-    case PROP_CLOCK:
-      g_value_set_object (value, self->clock);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-mk_prescriptions_page_set_property (GObject      *object,
-                                    guint         prop_id,
-                                    const GValue *value,
-                                    GParamSpec   *pspec)
-{
-  MkPrescriptionsPage *self = MK_PRESCRIPTIONS_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_STORE:
-      self->store = g_value_dup_object (value);
-      break;
-    case PROP_CLOCK:
-      self->clock = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -360,16 +315,6 @@ mk_prescriptions_page_class_init (MkPrescriptionsPageClass *klass)
 
   object_class->constructed = mk_prescriptions_page_constructed;
   object_class->dispose = mk_prescriptions_page_dispose;
-  object_class->get_property = mk_prescriptions_page_get_property;
-  object_class->set_property = mk_prescriptions_page_set_property;
-
-  properties [PROP_STORE] =
-    g_param_spec_object ("store", NULL, NULL, MK_TYPE_STORE,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties [PROP_CLOCK] =
-    g_param_spec_object ("clock", NULL, NULL, MK_TYPE_CLOCK,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The resources live in a static library: referencing them keeps them
    * linked in (their constructor registers them). */
@@ -395,20 +340,6 @@ mk_prescriptions_page_new (MkStore *store,
                            MkClock *clock)
 {
   return g_object_new (MK_TYPE_PRESCRIPTIONS_PAGE, "store", store, "clock", clock, NULL);
-}
-
-MkStore *
-mk_prescriptions_page_get_store (MkPrescriptionsPage *self)
-{
-  g_return_val_if_fail (MK_IS_PRESCRIPTIONS_PAGE (self), NULL);
-  return self->store;
-}
-
-MkClock *
-mk_prescriptions_page_get_clock (MkPrescriptionsPage *self)
-{
-  g_return_val_if_fail (MK_IS_PRESCRIPTIONS_PAGE (self), NULL);
-  return self->clock;
 }
 
 void

@@ -4,10 +4,7 @@
  */
 #pragma once
 
-#include <adwaita.h>
-
-#include "mk-clock.h"
-#include "mk-store.h"
+#include "mk-page.h"
 
 G_BEGIN_DECLS
 
@@ -24,13 +21,11 @@ typedef enum
 } MkPrescriptionsFilter;
 
 #define MK_TYPE_PRESCRIPTIONS_PAGE (mk_prescriptions_page_get_type ())
-G_DECLARE_FINAL_TYPE (MkPrescriptionsPage, mk_prescriptions_page, MK, PRESCRIPTIONS_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (MkPrescriptionsPage, mk_prescriptions_page, MK, PRESCRIPTIONS_PAGE, MkPage)
 
-/* Properties "store" and "clock" are construct-only. */
+/* @store and @clock set the MkPage properties "store" and "clock". */
 GtkWidget *mk_prescriptions_page_new       (MkStore *store,
-                                 MkClock *clock);
-MkStore   *mk_prescriptions_page_get_store (MkPrescriptionsPage *self);
-MkClock   *mk_prescriptions_page_get_clock (MkPrescriptionsPage *self);
+                                            MkClock *clock);
 /* Re-reads the time from the clock and recomputes every state (done each
  * time the page is shown). */
 void       mk_prescriptions_page_refresh (MkPrescriptionsPage *self);

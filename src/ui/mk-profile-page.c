@@ -14,10 +14,8 @@
 
 struct _MkProfilePage
 {
-  AdwBin                parent_instance;
+  MkPage                parent_instance;
 
-  MkStore              *store;
-  MkClock              *clock;
   GPtrArray            *rows;        /* GtkWidget*: rows added to the groups */
   gboolean              has_patient;
 
@@ -33,16 +31,7 @@ struct _MkProfilePage
   AdwPreferencesGroup  *contacts_group;
 };
 
-G_DEFINE_FINAL_TYPE (MkProfilePage, mk_profile_page, ADW_TYPE_BIN)
-
-enum {
-  PROP_0,
-  PROP_STORE,
-  PROP_CLOCK,
-  N_PROPS
-};
-
-static GParamSpec *properties [N_PROPS];
+G_DEFINE_FINAL_TYPE (MkProfilePage, mk_profile_page, MK_TYPE_PAGE)
 
 /* Adds a row showing @value (selectable) over its @caption; with @copyable a
  * button copies @copy_text (or @value). Nothing is added for an empty value. */
@@ -139,15 +128,16 @@ static MkResource *
 mk_profile_page_find_patient (MkProfilePage  *self,
                               GError        **error)
 {
+  MkStore *store = mk_page_get_store (MK_PAGE (self));
   g_autofree char *reference = NULL;
   g_autoptr(MkQuery) query = NULL;
   g_autoptr(GPtrArray) page = NULL;
 
-  reference = mk_store_get_meta (self->store, "patient", NULL);
+  reference = mk_store_get_meta (store, "patient", NULL);
   if (reference != NULL && *reference != '\0')
     {
       g_autoptr(GError) local_error = NULL;
-      MkResource *resource = mk_store_resolve_reference (self->store, reference, &local_error);
+      MkResource *resource = mk_store_resolve_reference (store, reference, &local_error);
 
       if (resource != NULL)
         return resource;
@@ -160,7 +150,7 @@ mk_profile_page_find_patient (MkProfilePage  *self,
 
   query = mk_query_new ();
   mk_query_add_type (query, "Patient");
-  page = mk_store_query_page (self->store, query, 0, 1, error);
+  page = mk_store_query_page (store, query, 0, 1, error);
   if (page == NULL || page->len == 0)
     return NULL;
 
@@ -171,10 +161,11 @@ static void
 mk_profile_page_show_empty (MkProfilePage *self,
                             const GError  *error)
 {
+  MkStore *store = mk_page_get_store (MK_PAGE (self));
   g_autofree char *server_url = NULL;
 
-  if (self->store != NULL)
-    server_url = mk_store_get_meta (self->store, "server-url", NULL);
+  if (store != NULL)
+    server_url = mk_store_get_meta (store, "server-url", NULL);
 
   if (error != NULL)
     {
@@ -205,11 +196,12 @@ static void
 mk_profile_page_show_clinic (MkProfilePage         *self,
                              const MkFhirReference *reference)
 {
+  MkStore *store = mk_page_get_store (MK_PAGE (self));
   g_autoptr(MkResource) resource = NULL;
   g_autoptr(MkOrganization) organization = NULL;
 
   if (reference->reference != NULL)
-    resource = mk_store_resolve_reference (self->store, reference->reference, NULL);
+    resource = mk_store_resolve_reference (store, reference->reference, NULL);
   if (resource != NULL)
     organization = mk_organization_read (mk_resource_get_object (resource), NULL);
 
@@ -231,7 +223,8 @@ static void
 mk_profile_page_show_patient (MkProfilePage *self,
                               MkPatient     *patient)
 {
-  g_autoptr(GDateTime) now = mk_clock_get_now (self->clock);
+  MkClock *clock = mk_page_get_clock (MK_PAGE (self));
+  g_autoptr(GDateTime) now = mk_clock_get_now (clock);
   g_autoptr(GDateTime) birth = NULL;
   g_autofree char *birth_text = NULL;
   g_autofree char *snils = NULL;
@@ -309,7 +302,8 @@ mk_profile_page_show_patient (MkProfilePage *self,
 static gboolean
 mk_profile_page_try_practitioner (MkProfilePage *self)
 {
-  g_autofree char *reference = mk_store_get_meta (self->store, "practitioner", NULL);
+  MkStore *store = mk_page_get_store (MK_PAGE (self));
+  g_autofree char *reference = mk_store_get_meta (store, "practitioner", NULL);
   g_autoptr(MkResource) resource = NULL;
   g_autoptr(MkPractitioner) practitioner = NULL;
   g_autofree char *phone = NULL;
@@ -318,7 +312,7 @@ mk_profile_page_try_practitioner (MkProfilePage *self)
   if (reference == NULL || *reference == '\0')
     return FALSE;
 
-  resource = mk_store_resolve_reference (self->store, reference, NULL);
+  resource = mk_store_resolve_reference (store, reference, NULL);
   if (resource != NULL)
     practitioner = mk_practitioner_read (mk_resource_get_object (resource), NULL);
   if (practitioner == NULL)
@@ -356,18 +350,21 @@ mk_profile_page_reload (MkProfilePage *self)
   g_autoptr(MkResource) resource = NULL;
   g_autoptr(MkPatient) patient = NULL;
   g_autoptr(GError) error = NULL;
+  MkStore *store;
 
   g_return_if_fail (MK_IS_PROFILE_PAGE (self));
+
+  store = mk_page_get_store (MK_PAGE (self));
 
   mk_profile_page_clear (self);
   self->has_patient = FALSE;
 
-  if (self->store != NULL)
+  if (store != NULL)
     resource = mk_profile_page_find_patient (self, &error);
   if (resource != NULL)
     patient = mk_patient_read (mk_resource_get_object (resource), &error);
 
-  if (patient == NULL && error == NULL && self->store != NULL &&
+  if (patient == NULL && error == NULL && store != NULL &&
       mk_profile_page_try_practitioner (self))
     return;
 
@@ -396,14 +393,12 @@ static void
 mk_profile_page_constructed (GObject *object)
 {
   MkProfilePage *self = MK_PROFILE_PAGE (object);
+  MkStore *store = mk_page_get_store (MK_PAGE (self));
 
   G_OBJECT_CLASS (mk_profile_page_parent_class)->constructed (object);
 
-  if (self->clock == NULL)
-    self->clock = g_object_ref (mk_clock_get_default ());
-
-  if (self->store != NULL)
-    g_signal_connect_object (self->store, "changed",
+  if (store != NULL)
+    g_signal_connect_object (store, "changed",
                              G_CALLBACK (mk_profile_page_reload), self,
                              G_CONNECT_SWAPPED);
 
@@ -431,52 +426,8 @@ mk_profile_page_finalize (GObject *object)
   MkProfilePage *self = MK_PROFILE_PAGE (object);
 
   g_clear_pointer (&self->rows, g_ptr_array_unref);
-  g_clear_object (&self->store);
-  g_clear_object (&self->clock);
 
   G_OBJECT_CLASS (mk_profile_page_parent_class)->finalize (object);
-}
-
-static void
-mk_profile_page_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
-{
-  MkProfilePage *self = MK_PROFILE_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_STORE:
-      g_value_set_object (value, self->store);
-      break;
-    case PROP_CLOCK:
-      g_value_set_object (value, self->clock);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-mk_profile_page_set_property (GObject      *object,
-                              guint         prop_id,
-                              const GValue *value,
-                              GParamSpec   *pspec)
-{
-  MkProfilePage *self = MK_PROFILE_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_STORE:
-      self->store = g_value_dup_object (value);
-      break;
-    case PROP_CLOCK:
-      self->clock = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -488,16 +439,6 @@ mk_profile_page_class_init (MkProfilePageClass *klass)
   object_class->constructed = mk_profile_page_constructed;
   object_class->dispose = mk_profile_page_dispose;
   object_class->finalize = mk_profile_page_finalize;
-  object_class->get_property = mk_profile_page_get_property;
-  object_class->set_property = mk_profile_page_set_property;
-
-  properties [PROP_STORE] =
-    g_param_spec_object ("store", NULL, NULL, MK_TYPE_STORE,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties [PROP_CLOCK] =
-    g_param_spec_object ("clock", NULL, NULL, MK_TYPE_CLOCK,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The resources live in a static library: referencing them keeps them
    * linked in (their constructor registers them). */
@@ -534,22 +475,6 @@ mk_profile_page_new (MkStore *store,
                        "store", store,
                        "clock", clock,
                        NULL);
-}
-
-MkStore *
-mk_profile_page_get_store (MkProfilePage *self)
-{
-  g_return_val_if_fail (MK_IS_PROFILE_PAGE (self), NULL);
-
-  return self->store;
-}
-
-MkClock *
-mk_profile_page_get_clock (MkProfilePage *self)
-{
-  g_return_val_if_fail (MK_IS_PROFILE_PAGE (self), NULL);
-
-  return self->clock;
 }
 
 gboolean

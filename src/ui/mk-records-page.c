@@ -14,10 +14,8 @@
 
 struct _MkRecordsPage
 {
-  AdwBin          parent_instance;
+  MkPage          parent_instance;
 
-  MkStore        *store;
-  MkClock        *clock;
   MkResourceList *list;
 
   GtkSearchEntry *search_entry;
@@ -28,10 +26,7 @@ struct _MkRecordsPage
   AdwStatusPage  *empty_page;
 };
 
-G_DEFINE_FINAL_TYPE (MkRecordsPage, mk_records_page, ADW_TYPE_BIN)
-
-enum { PROP_0, PROP_STORE, PROP_CLOCK, N_PROPS };
-static GParamSpec *properties [N_PROPS];
+G_DEFINE_FINAL_TYPE (MkRecordsPage, mk_records_page, MK_TYPE_PAGE)
 
 /* Everything the "All Records" filter shows: prescriptions have their own
  * page, so only current medications show (under Allergies & Medications). */
@@ -129,6 +124,7 @@ mk_records_page_update_empty (MkRecordsPage *self)
 static void
 mk_records_page_apply_filters (MkRecordsPage *self)
 {
+  MkClock *clock = mk_page_get_clock (MK_PAGE (self));
   g_autoptr(MkQuery) query = NULL;
 
   if (self->list == NULL)
@@ -137,7 +133,7 @@ mk_records_page_apply_filters (MkRecordsPage *self)
   query = mk_records_page_build_query (gtk_drop_down_get_selected (self->kind_dropdown),
                                        gtk_drop_down_get_selected (self->period_dropdown),
                                        gtk_editable_get_text (GTK_EDITABLE (self->search_entry)),
-                                       self->clock);
+                                       clock);
   mk_resource_list_set_query (self->list, query);
   mk_records_page_update_empty (self);
 }
@@ -176,6 +172,8 @@ static void
 on_list_activate (MkRecordsPage *self,
                   guint          position)
 {
+  MkStore *store = mk_page_get_store (MK_PAGE (self));
+  MkClock *clock = mk_page_get_clock (MK_PAGE (self));
   g_autoptr(MkResource) resource = NULL;
   GtkWidget *row;
   GtkWidget *dialog;
@@ -188,7 +186,7 @@ on_list_activate (MkRecordsPage *self,
   if (resource == NULL)
     return;
 
-  row = g_object_ref_sink (mk_record_row_new (self->store, self->clock));
+  row = g_object_ref_sink (mk_record_row_new (store, clock));
   mk_record_row_set_resource (MK_RECORD_ROW (row), resource);
   parts[0] = mk_record_row_get_subtitle (MK_RECORD_ROW (row));
   parts[1] = mk_record_row_get_details (MK_RECORD_ROW (row));
@@ -227,7 +225,10 @@ setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            MkRecordsPage            *self)
 {
-  gtk_list_item_set_child (item, mk_record_row_new (self->store, self->clock));
+  MkStore *store = mk_page_get_store (MK_PAGE (self));
+  MkClock *clock = mk_page_get_clock (MK_PAGE (self));
+
+  gtk_list_item_set_child (item, mk_record_row_new (store, clock));
 }
 
 static void
@@ -251,14 +252,12 @@ static void
 mk_records_page_constructed (GObject *object)
 {
   MkRecordsPage *self = MK_RECORDS_PAGE (object);
+  MkStore *store = mk_page_get_store (MK_PAGE (self));
   g_autoptr(GtkListItemFactory) factory = NULL;
   g_autoptr(MkQuery) query = NULL;
   GtkNoSelection *selection;
 
   G_OBJECT_CLASS (mk_records_page_parent_class)->constructed (object);
-
-  if (self->clock == NULL)
-    self->clock = g_object_ref (mk_clock_get_default ());
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
@@ -266,10 +265,11 @@ mk_records_page_constructed (GObject *object)
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), self);
   gtk_list_view_set_factory (self->list_view, factory);
 
-  if (self->store != NULL)
+  if (store != NULL)
     {
-      query = mk_records_page_build_query (MK_RECORDS_FILTER_ALL, MK_RECORDS_PERIOD_ALL, NULL, self->clock);
-      self->list = mk_resource_list_new (self->store, query);
+      query = mk_records_page_build_query (MK_RECORDS_FILTER_ALL, MK_RECORDS_PERIOD_ALL, NULL,
+                                           mk_page_get_clock (MK_PAGE (self)));
+      self->list = mk_resource_list_new (store, query);
       g_signal_connect_object (self->list, "items-changed",
                                G_CALLBACK (on_items_changed), self, G_CONNECT_SWAPPED);
       selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
@@ -287,52 +287,8 @@ mk_records_page_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MK_TYPE_RECORDS_PAGE);
   g_clear_object (&self->list);
-  g_clear_object (&self->store);
-  g_clear_object (&self->clock);
 
   G_OBJECT_CLASS (mk_records_page_parent_class)->dispose (object);
-}
-
-static void
-mk_records_page_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
-{
-  MkRecordsPage *self = MK_RECORDS_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_STORE:
-      g_value_set_object (value, self->store);
-      break;
-    case PROP_CLOCK:
-      g_value_set_object (value, self->clock);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-mk_records_page_set_property (GObject      *object,
-                              guint         prop_id,
-                              const GValue *value,
-                              GParamSpec   *pspec)
-{
-  MkRecordsPage *self = MK_RECORDS_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_STORE:
-      self->store = g_value_dup_object (value);
-      break;
-    case PROP_CLOCK:
-      self->clock = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -343,16 +299,6 @@ mk_records_page_class_init (MkRecordsPageClass *klass)
 
   object_class->constructed = mk_records_page_constructed;
   object_class->dispose = mk_records_page_dispose;
-  object_class->get_property = mk_records_page_get_property;
-  object_class->set_property = mk_records_page_set_property;
-
-  properties [PROP_STORE] =
-    g_param_spec_object ("store", NULL, NULL, MK_TYPE_STORE,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties [PROP_CLOCK] =
-    g_param_spec_object ("clock", NULL, NULL, MK_TYPE_CLOCK,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The resources live in a static library: referencing them keeps them
    * linked in (their constructor registers them). */
@@ -381,20 +327,6 @@ mk_records_page_new (MkStore *store,
                      MkClock *clock)
 {
   return g_object_new (MK_TYPE_RECORDS_PAGE, "store", store, "clock", clock, NULL);
-}
-
-MkStore *
-mk_records_page_get_store (MkRecordsPage *self)
-{
-  g_return_val_if_fail (MK_IS_RECORDS_PAGE (self), NULL);
-  return self->store;
-}
-
-MkClock *
-mk_records_page_get_clock (MkRecordsPage *self)
-{
-  g_return_val_if_fail (MK_IS_RECORDS_PAGE (self), NULL);
-  return self->clock;
 }
 
 void

@@ -4,10 +4,7 @@
  */
 #pragma once
 
-#include <adwaita.h>
-
-#include "mk-clock.h"
-#include "mk-store.h"
+#include "mk-page.h"
 
 G_BEGIN_DECLS
 
@@ -30,13 +27,11 @@ typedef enum
 } MkRecordsPeriod;
 
 #define MK_TYPE_RECORDS_PAGE (mk_records_page_get_type ())
-G_DECLARE_FINAL_TYPE (MkRecordsPage, mk_records_page, MK, RECORDS_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (MkRecordsPage, mk_records_page, MK, RECORDS_PAGE, MkPage)
 
-/* Properties "store" and "clock" are construct-only. */
+/* @store and @clock set the MkPage properties "store" and "clock". */
 GtkWidget *mk_records_page_new       (MkStore *store,
-                           MkClock *clock);
-MkStore   *mk_records_page_get_store (MkRecordsPage *self);
-MkClock   *mk_records_page_get_clock (MkRecordsPage *self);
+                                      MkClock *clock);
 /* Moves the keyboard focus to the search entry (Ctrl+F). */
 void       mk_records_page_focus_search (MkRecordsPage *self);
 

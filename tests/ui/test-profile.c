@@ -149,7 +149,7 @@ test_profile_demo (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
   gtk_window_present (GTK_WINDOW (window));
 
-  g_assert_true (mk_profile_page_get_store (MK_PROFILE_PAGE (page)) == store);
+  g_assert_true (mk_page_get_store (MK_PAGE (page)) == store);
   g_assert_true (mk_profile_page_has_patient (MK_PROFILE_PAGE (page)));
 
   full_name = expected_full_name (patient);
