@@ -16,6 +16,7 @@
 #include "mk-appointment-card.h"
 #include "mk-appointment-row.h"
 #include "mk-appointments-page.h"
+#include "mk-list-util.h"
 #include "mk-resource-list.h"
 #include "mk-ui-resources.h"
 
@@ -113,15 +114,11 @@ mk_appointments_page_update_empty (MkAppointmentsPage *self)
   gboolean empty = model == NULL || g_list_model_get_n_items (model) == 0;
 
   if (empty && mk_appointments_page_showing_past (self))
-    {
-      adw_status_page_set_title (self->empty_page, _("No Past Visits"));
-      adw_status_page_set_description (self->empty_page, _("Visits you had appear here"));
-    }
+    mk_list_util_set_status (self->empty_page, NULL, _("No Past Visits"),
+                             _("Visits you had appear here"));
   else if (empty)
-    {
-      adw_status_page_set_title (self->empty_page, _("No Upcoming Visits"));
-      adw_status_page_set_description (self->empty_page, _("Booked visits appear here"));
-    }
+    mk_list_util_set_status (self->empty_page, NULL, _("No Upcoming Visits"),
+                             _("Booked visits appear here"));
 
   gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "list");
 }
@@ -167,31 +164,10 @@ on_list_activate (MkAppointmentsPage *self,
   gtk_window_present (GTK_WINDOW (card));
 }
 
-static void
-setup_row (GtkSignalListItemFactory *factory,
-           GtkListItem              *item,
-           MkAppointmentsPage       *self)
+static GtkWidget *
+create_row (MkPage *page)
 {
-  MkStore *store = mk_page_get_store (MK_PAGE (self));
-
-  gtk_list_item_set_child (item, mk_appointment_row_new (store));
-}
-
-static void
-bind_row (GtkSignalListItemFactory *factory,
-          GtkListItem              *item,
-          MkAppointmentsPage       *self)
-{
-  mk_appointment_row_set_resource (MK_APPOINTMENT_ROW (gtk_list_item_get_child (item)),
-                                   gtk_list_item_get_item (item));
-}
-
-static void
-unbind_row (GtkSignalListItemFactory *factory,
-            GtkListItem              *item,
-            MkAppointmentsPage       *self)
-{
-  mk_appointment_row_set_resource (MK_APPOINTMENT_ROW (gtk_list_item_get_child (item)), NULL);
+  return mk_appointment_row_new (mk_page_get_store (page));
 }
 
 static void
@@ -205,17 +181,12 @@ mk_appointments_page_constructed (GObject *object)
 {
   MkAppointmentsPage *self = MK_APPOINTMENTS_PAGE (object);
   MkStore *store = mk_page_get_store (MK_PAGE (self));
-  g_autoptr(GtkListItemFactory) factory = NULL;
 
   G_OBJECT_CLASS (mk_appointments_page_parent_class)->constructed (object);
 
   mk_appointments_page_update_now (self);
 
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), self);
-  gtk_list_view_set_factory (self->list_view, factory);
+  mk_list_util_set_row_factory (self->list_view, MK_PAGE (self), create_row);
 
   if (store != NULL)
     {

@@ -15,6 +15,7 @@
 #include "mk-document-row.h"
 #include "mk-documents-page.h"
 #include "mk-fhir-types.h"
+#include "mk-list-util.h"
 #include "mk-resource-list.h"
 #include "mk-row-util.h"
 #include "mk-ui-resources.h"
@@ -384,18 +385,11 @@ mk_documents_page_update_empty (MkDocumentsPage *self)
                       gtk_drop_down_get_selected (self->period_dropdown) != 0;
 
   if (empty && filtered)
-    {
-      adw_status_page_set_icon_name (self->empty_page, "system-search-symbolic");
-      adw_status_page_set_title (self->empty_page, _("No Results"));
-      adw_status_page_set_description (self->empty_page, _("Try another type or period"));
-    }
+    mk_list_util_set_status (self->empty_page, "system-search-symbolic", _("No Results"),
+                             _("Try another type or period"));
   else if (empty)
-    {
-      adw_status_page_set_icon_name (self->empty_page, "x-office-document-symbolic");
-      adw_status_page_set_title (self->empty_page, _("No Documents"));
-      adw_status_page_set_description (self->empty_page,
-                                       _("Extracts, results and scans from your clinics appear here"));
-    }
+    mk_list_util_set_status (self->empty_page, "x-office-document-symbolic", _("No Documents"),
+                             _("Extracts, results and scans from your clinics appear here"));
 
   gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "list");
 }
@@ -422,31 +416,10 @@ on_items_changed (MkDocumentsPage *self)
   mk_documents_page_update_empty (self);
 }
 
-static void
-setup_row (GtkSignalListItemFactory *factory,
-           GtkListItem              *item,
-           MkDocumentsPage          *self)
+static GtkWidget *
+create_row (MkPage *page)
 {
-  MkStore *store = mk_page_get_store (MK_PAGE (self));
-
-  gtk_list_item_set_child (item, mk_document_row_new (store));
-}
-
-static void
-bind_row (GtkSignalListItemFactory *factory,
-          GtkListItem              *item,
-          MkDocumentsPage          *self)
-{
-  mk_document_row_set_resource (MK_DOCUMENT_ROW (gtk_list_item_get_child (item)),
-                                gtk_list_item_get_item (item));
-}
-
-static void
-unbind_row (GtkSignalListItemFactory *factory,
-            GtkListItem              *item,
-            MkDocumentsPage          *self)
-{
-  mk_document_row_set_resource (MK_DOCUMENT_ROW (gtk_list_item_get_child (item)), NULL);
+  return mk_document_row_new (mk_page_get_store (page));
 }
 
 static void
@@ -454,28 +427,20 @@ mk_documents_page_constructed (GObject *object)
 {
   MkDocumentsPage *self = MK_DOCUMENTS_PAGE (object);
   MkStore *store = mk_page_get_store (MK_PAGE (self));
-  g_autoptr(GtkListItemFactory) factory = NULL;
 
   G_OBJECT_CLASS (mk_documents_page_parent_class)->constructed (object);
 
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), self);
-  gtk_list_view_set_factory (self->list_view, factory);
+  mk_list_util_set_row_factory (self->list_view, MK_PAGE (self), create_row);
 
   if (store != NULL)
     {
       g_autoptr(MkQuery) query = build_query (MK_DOCUMENTS_FILTER_ALL, 0,
                                               mk_page_get_clock (MK_PAGE (self)));
-      GtkNoSelection *selection;
 
       self->list = mk_resource_list_new (store, query);
       g_signal_connect_object (self->list, "items-changed",
                                G_CALLBACK (on_items_changed), self, G_CONNECT_SWAPPED);
-      selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
-      gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
-      g_object_unref (selection);
+      mk_list_util_set_model (self->list_view, G_LIST_MODEL (self->list));
     }
 
   mk_documents_page_update_empty (self);

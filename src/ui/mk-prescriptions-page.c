@@ -18,6 +18,7 @@
 #include <glib/gi18n.h>
 
 #include "mk-fhir-types.h"
+#include "mk-list-util.h"
 #include "mk-prescription-row.h"
 #include "mk-prescriptions-page.h"
 #include "mk-resource-list.h"
@@ -122,17 +123,11 @@ mk_prescriptions_page_update_empty (MkPrescriptionsPage *self)
           g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) == 0;
 
   if (empty && gtk_drop_down_get_selected (self->filter_dropdown) != MK_PRESCRIPTIONS_FILTER_ALL)
-    {
-      adw_status_page_set_icon_name (self->empty_page, "system-search-symbolic");
-      adw_status_page_set_title (self->empty_page, _("No Results"));
-      adw_status_page_set_description (self->empty_page, _("No prescriptions in this state"));
-    }
+    mk_list_util_set_status (self->empty_page, "system-search-symbolic", _("No Results"),
+                             _("No prescriptions in this state"));
   else if (empty)
-    {
-      adw_status_page_set_icon_name (self->empty_page, "emblem-documents-symbolic");
-      adw_status_page_set_title (self->empty_page, _("No Prescriptions"));
-      adw_status_page_set_description (self->empty_page, _("Prescriptions from your doctors appear here"));
-    }
+    mk_list_util_set_status (self->empty_page, "emblem-documents-symbolic", _("No Prescriptions"),
+                             _("Prescriptions from your doctors appear here"));
 
   gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "list");
 }
@@ -223,32 +218,10 @@ on_list_activate (MkPrescriptionsPage *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static void
-setup_row (GtkSignalListItemFactory *factory,
-           GtkListItem              *item,
-           MkPrescriptionsPage      *self)
+static GtkWidget *
+create_row (MkPage *page)
 {
-  MkStore *store = mk_page_get_store (MK_PAGE (self));
-  MkClock *clock = mk_page_get_clock (MK_PAGE (self));
-
-  gtk_list_item_set_child (item, mk_prescription_row_new (store, clock));
-}
-
-static void
-bind_row (GtkSignalListItemFactory *factory,
-          GtkListItem              *item,
-          MkPrescriptionsPage      *self)
-{
-  mk_prescription_row_set_resource (MK_PRESCRIPTION_ROW (gtk_list_item_get_child (item)),
-                                    gtk_list_item_get_item (item));
-}
-
-static void
-unbind_row (GtkSignalListItemFactory *factory,
-            GtkListItem              *item,
-            MkPrescriptionsPage      *self)
-{
-  mk_prescription_row_set_resource (MK_PRESCRIPTION_ROW (gtk_list_item_get_child (item)), NULL);
+  return mk_prescription_row_new (mk_page_get_store (page), mk_page_get_clock (page));
 }
 
 static void
@@ -262,19 +235,13 @@ mk_prescriptions_page_constructed (GObject *object)
 {
   MkPrescriptionsPage *self = MK_PRESCRIPTIONS_PAGE (object);
   MkStore *store = mk_page_get_store (MK_PAGE (self));
-  g_autoptr(GtkListItemFactory) factory = NULL;
   g_autoptr(MkQuery) query = NULL;
-  GtkNoSelection *selection;
 
   G_OBJECT_CLASS (mk_prescriptions_page_parent_class)->constructed (object);
 
   mk_prescriptions_page_update_now (self);
 
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), self);
-  gtk_list_view_set_factory (self->list_view, factory);
+  mk_list_util_set_row_factory (self->list_view, MK_PAGE (self), create_row);
 
   if (store != NULL)
     {
@@ -284,9 +251,7 @@ mk_prescriptions_page_constructed (GObject *object)
       self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->list)), NULL);
       g_signal_connect_object (self->filter_model, "items-changed",
                                G_CALLBACK (on_items_changed), self, G_CONNECT_SWAPPED);
-      selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->filter_model)));
-      gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
-      g_object_unref (selection);
+      mk_list_util_set_model (self->list_view, G_LIST_MODEL (self->filter_model));
     }
 
   g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);

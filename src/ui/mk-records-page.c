@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mk-list-util.h"
 #include "mk-record-row.h"
 #include "mk-records-page.h"
 #include "mk-resource-list.h"
@@ -105,18 +106,11 @@ mk_records_page_update_empty (MkRecordsPage *self)
   empty = self->list == NULL || g_list_model_get_n_items (G_LIST_MODEL (self->list)) == 0;
 
   if (empty && mk_records_page_has_filter (self))
-    {
-      adw_status_page_set_icon_name (self->empty_page, "system-search-symbolic");
-      adw_status_page_set_title (self->empty_page, _("No Results"));
-      adw_status_page_set_description (self->empty_page, _("Try another search or filter"));
-    }
+    mk_list_util_set_status (self->empty_page, "system-search-symbolic", _("No Results"),
+                             _("Try another search or filter"));
   else if (empty)
-    {
-      adw_status_page_set_icon_name (self->empty_page, "x-office-document-symbolic");
-      adw_status_page_set_title (self->empty_page, _("No Records Yet"));
-      adw_status_page_set_description (self->empty_page,
-                                       _("Visits, results and vaccinations appear here after the card is synchronized"));
-    }
+    mk_list_util_set_status (self->empty_page, "x-office-document-symbolic", _("No Records Yet"),
+                             _("Visits, results and vaccinations appear here after the card is synchronized"));
 
   gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "list");
 }
@@ -220,32 +214,10 @@ on_list_activate (MkRecordsPage *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static void
-setup_row (GtkSignalListItemFactory *factory,
-           GtkListItem              *item,
-           MkRecordsPage            *self)
+static GtkWidget *
+create_row (MkPage *page)
 {
-  MkStore *store = mk_page_get_store (MK_PAGE (self));
-  MkClock *clock = mk_page_get_clock (MK_PAGE (self));
-
-  gtk_list_item_set_child (item, mk_record_row_new (store, clock));
-}
-
-static void
-bind_row (GtkSignalListItemFactory *factory,
-          GtkListItem              *item,
-          MkRecordsPage            *self)
-{
-  mk_record_row_set_resource (MK_RECORD_ROW (gtk_list_item_get_child (item)),
-                              gtk_list_item_get_item (item));
-}
-
-static void
-unbind_row (GtkSignalListItemFactory *factory,
-            GtkListItem              *item,
-            MkRecordsPage            *self)
-{
-  mk_record_row_set_resource (MK_RECORD_ROW (gtk_list_item_get_child (item)), NULL);
+  return mk_record_row_new (mk_page_get_store (page), mk_page_get_clock (page));
 }
 
 static void
@@ -253,17 +225,11 @@ mk_records_page_constructed (GObject *object)
 {
   MkRecordsPage *self = MK_RECORDS_PAGE (object);
   MkStore *store = mk_page_get_store (MK_PAGE (self));
-  g_autoptr(GtkListItemFactory) factory = NULL;
   g_autoptr(MkQuery) query = NULL;
-  GtkNoSelection *selection;
 
   G_OBJECT_CLASS (mk_records_page_parent_class)->constructed (object);
 
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), self);
-  gtk_list_view_set_factory (self->list_view, factory);
+  mk_list_util_set_row_factory (self->list_view, MK_PAGE (self), create_row);
 
   if (store != NULL)
     {
@@ -272,9 +238,7 @@ mk_records_page_constructed (GObject *object)
       self->list = mk_resource_list_new (store, query);
       g_signal_connect_object (self->list, "items-changed",
                                G_CALLBACK (on_items_changed), self, G_CONNECT_SWAPPED);
-      selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
-      gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
-      g_object_unref (selection);
+      mk_list_util_set_model (self->list_view, G_LIST_MODEL (self->list));
     }
 
   mk_records_page_update_empty (self);
