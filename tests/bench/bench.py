@@ -40,6 +40,8 @@ SEARCHES = [
 SEARCH_LIMIT = 20            # medkartactl search's default --limit
 INPROCESS_REPEATS = 50
 TIMEOUT = 300
+GUI_TIMEOUT = 900            # a start-up that takes longer is reported as timed out
+SLOW_S = 60                  # a run slower than this is not repeated
 # The same statement as mk_store_search(), over the baseline tables
 # (tests/bench/bench-search.c runs it too).
 BASELINE_SEARCH_SQL = (
@@ -65,54 +67,77 @@ def self_rss_kib():
 
 
 def timed(cmd, env=None, stdout=subprocess.DEVNULL, stdin=None, timeout=TIMEOUT):
-    """Runs @cmd; returns (seconds, peak RSS in KiB, exit status).
+    """Runs @cmd; returns a dict: wall "s", "cpu_s" (user + system), peak
+    "rss_kib", exit "status", "timed_out".
+    Blocks in wait4() (no polling that would steal a core); a timer kills
+    the child after @timeout seconds.
     Linux carries the RSS of the spawning process over exec() into the
     child's ru_maxrss, so the peak is only meaningful when it is well above
-    this process's own RSS (the GUI part checks that).
-    Blocks in wait4() (no polling that would steal a core); a timer kills
-    the child after @timeout seconds."""
+    this process's own RSS (the GUI part records it)."""
+    fired = threading.Event()
+
     with tempfile.TemporaryFile() as errf:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, env=env, stdout=stdout, stdin=stdin, stderr=errf)
-        killer = threading.Timer(timeout, proc.kill)
+
+        def kill():
+            fired.set()
+            proc.kill()
+
+        killer = threading.Timer(timeout, kill)
         killer.start()
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
         killer.cancel()
         proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode != 0:
+        if fired.is_set():
+            log("timed out after %d s: %s" % (timeout, " ".join(cmd)))
+        elif proc.returncode != 0:
             errf.seek(0)
             err = errf.read().decode("utf-8", "replace")
             log("exit status %d: %s\n%s" % (proc.returncode, " ".join(cmd), err[-2000:]))
-    return elapsed, usage.ru_maxrss, proc.returncode
+        stderr_bytes = errf.tell() if errf.seek(0, os.SEEK_END) is not None else 0
+    return {"s": elapsed, "cpu_s": usage.ru_utime + usage.ru_stime, "rss_kib": usage.ru_maxrss,
+            "status": proc.returncode, "timed_out": fired.is_set(), "stderr_bytes": stderr_bytes}
 
 
 def repeat(name, reps, run_once, warmup=True, show_rss=False):
-    """Calls run_once() (→ (seconds, rss_kib, status)) warm-up + reps times."""
+    """Calls run_once() (→ timed()) once to warm up, then @reps times.
+    When the warm-up times out, the repetitions are skipped; when it takes
+    longer than SLOW_S, it is the only measurement (reported as 1 run)."""
+    runs = []
     if warmup:
-        run_once()
-    times, rss, failures = [], [], 0
-    for _ in range(reps):
-        t, r, rc = run_once()
-        if rc != 0:
-            failures += 1
-        times.append(t)
-        rss.append(r)
+        first = run_once()
+        if first["timed_out"]:
+            log("%-44s TIMED OUT (warm-up > %.0f s); not repeated" % (name, first["s"]))
+            return {"name": name, "reps": 0, "timed_out": True, "timeout_s": first["s"],
+                    "failures": 1, "median_s": None, "median_rss_kib": None}
+        if first["s"] > SLOW_S:
+            log("%-44s took %.0f s (> %d s): measured once, not repeated" % (name, first["s"], SLOW_S))
+            runs.append(first)
+            reps = 1
+    for _ in range(reps - len(runs)):
+        runs.append(run_once())
+    times = [r["s"] for r in runs]
     result = {
         "name": name,
         "reps": reps,
+        "timed_out": any(r["timed_out"] for r in runs),
         "median_s": statistics.median(times),
         "min_s": min(times),
         "max_s": max(times),
         "times_s": times,
-        "median_rss_kib": statistics.median(rss),
-        "max_rss_kib": max(rss),
-        "failures": failures,
+        "median_cpu_s": statistics.median(r["cpu_s"] for r in runs),
+        "median_rss_kib": statistics.median(r["rss_kib"] for r in runs),
+        "max_rss_kib": max(r["rss_kib"] for r in runs),
+        "stderr_bytes": max(r["stderr_bytes"] for r in runs),
+        "failures": sum(1 for r in runs if r["status"] != 0),
     }
-    log("%-44s median %.3f s (min %.3f, max %.3f)%s%s" % (
-        name, result["median_s"], result["min_s"], result["max_s"],
+    log("%-44s median %.3f s (min %.3f, max %.3f; CPU %.3f s)%s%s%s" % (
+        name, result["median_s"], result["min_s"], result["max_s"], result["median_cpu_s"],
         ", peak RSS %.1f MiB" % (result["median_rss_kib"] / 1024) if show_rss else "",
-        "  FAILED %d×" % failures if failures else ""))
+        ", %d KiB on stderr" % (result["stderr_bytes"] // 1024) if result["stderr_bytes"] > 4096 else "",
+        "  FAILED %d×" % result["failures"] if result["failures"] else ""))
     return result
 
 
@@ -350,19 +375,19 @@ def cmd_gui(args):
     empty = os.path.join(work, "empty")
     fresh_dir(empty)
     results["app_mirror"] = repeat("start-up + all views: medkarta, mirror", args.reps,
-                                   lambda: timed([app, "--data-dir", mirror], env=app_env, timeout=120), show_rss=True)
+                                   lambda: timed([app, "--data-dir", mirror], env=app_env, timeout=GUI_TIMEOUT), show_rss=True)
     results["app_empty"] = repeat("start-up + all views: medkarta, empty dir", args.reps,
-                                  lambda: timed([app, "--data-dir", empty], env=app_env, timeout=120), show_rss=True)
+                                  lambda: timed([app, "--data-dir", empty], env=app_env, timeout=GUI_TIMEOUT), show_rss=True)
 
     def demo():
         # --demo writes the demo card into $XDG_DATA_HOME on the first run
         # (the warm-up); the timed runs open it.
-        return timed([app, "--demo"], env=app_env, timeout=120)
+        return timed([app, "--demo"], env=app_env, timeout=GUI_TIMEOUT)
     results["app_demo"] = repeat("start-up + all views: medkarta, demo", args.reps, demo, show_rss=True)
     results["app_mirror_first_frame"] = repeat(
         "start-up only: medkarta, mirror", args.reps,
         lambda: timed([app, "--data-dir", mirror], env=dict(env, MEDKARTA_EXIT_AFTER_FIRST_FRAME="1"),
-                      timeout=120), show_rss=True)
+                      timeout=GUI_TIMEOUT), show_rss=True)
 
     with open(os.path.join(work, "results-gui.json"), "w") as f:
         json.dump(results, f, indent=1)
@@ -417,22 +442,38 @@ def cmd_report(args):
             a = gui.get(key)
             if not a:
                 continue
-            failed = " (FAILED %d×)" % a["failures"] if a["failures"] else ""
-            r = ratio(a["median_s"], base["median_s"])
-            dmem = (a["median_rss_kib"] - base["median_rss_kib"]) / 1024
-            if targeted:
-                add(label + " — wall time" + failed, fmt_s(a["median_s"]), fmt_s(base["median_s"]), r,
-                    "≤ %.1f×" % TARGET_STARTUP_RATIO,
-                    "no" if a["failures"] else ("yes" if r <= TARGET_STARTUP_RATIO else "no"))
-                rows.append((label + " — peak RSS" + failed,
-                             "%.1f MiB" % (a["median_rss_kib"] / 1024),
-                             "%.1f MiB" % (base["median_rss_kib"] / 1024),
-                             "%+.1f MiB" % dmem, "≤ +%.0f MiB" % TARGET_RSS_DELTA_MIB,
-                             "no" if a["failures"] else ("yes" if dmem <= TARGET_RSS_DELTA_MIB else "no")))
+            notes = []
+            if a.get("timed_out"):
+                notes.append("TIMED OUT")
+            elif a["failures"]:
+                notes.append("FAILED %d×" % a["failures"])
+            if a["reps"] == 1:
+                notes.append("1 run")
+            label += " (%s)" % ", ".join(notes) if notes else ""
+            if a["median_s"] is None:
+                app_t = "> %.0f s" % a.get("timeout_s", GUI_TIMEOUT)
+                r = None
+                dmem = None
             else:
-                add(label + failed, fmt_s(a["median_s"]) + ", %.0f MiB" % (a["median_rss_kib"] / 1024),
-                    fmt_s(base["median_s"]) + ", %.0f MiB" % (base["median_rss_kib"] / 1024), r)
-                rows[-1] = rows[-1][:3] + ("%s, %+.1f MiB" % (rows[-1][3], dmem),) + rows[-1][4:]
+                app_t = fmt_s(a["median_s"])
+                r = ratio(a["median_s"], base["median_s"])
+                dmem = (a["median_rss_kib"] - base["median_rss_kib"]) / 1024
+            ok = not a.get("timed_out") and not a["failures"]
+            if targeted:
+                add(label + " — wall time", app_t, fmt_s(base["median_s"]), r,
+                    "≤ %.1f×" % TARGET_STARTUP_RATIO,
+                    "yes" if ok and r is not None and r <= TARGET_STARTUP_RATIO else "no")
+                rows.append((label + " — peak RSS",
+                             "—" if dmem is None else "%.1f MiB" % (a["median_rss_kib"] / 1024),
+                             "%.1f MiB" % (base["median_rss_kib"] / 1024),
+                             "—" if dmem is None else "%+.1f MiB" % dmem,
+                             "≤ +%.0f MiB" % TARGET_RSS_DELTA_MIB,
+                             "yes" if ok and dmem is not None and dmem <= TARGET_RSS_DELTA_MIB else "no"))
+            else:
+                rows.append((label,
+                             app_t + ("" if dmem is None else ", %.0f MiB" % (a["median_rss_kib"] / 1024)),
+                             "%s, %.0f MiB" % (fmt_s(base["median_s"]), base["median_rss_kib"] / 1024),
+                             "—" if r is None else "%.2f×, %+.1f MiB" % (r, dmem), "—", "—"))
 
     header = ("measurement", "medkarta", "baseline", "ratio", "target", "met?")
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(6)]
@@ -442,11 +483,8 @@ def cmd_report(args):
     for r in rows:
         print("  ".join("%-*s" % (w, c) for w, c in zip(widths, r)))
     print()
-    print("medians of %s runs after a warm-up; baselines: sqlite3 shell %s, "
-          "minimal libadwaita window (tests/bench/minimal-window.c)"
-          % (cli["reps"] if cli else gui["reps"], sqlite_version()))
-    if cli:
-        print("baseline FTS text:", cli.get("baseline_text_source"))
+    for note in footnotes(cli, gui):
+        print(note)
 
     if args.markdown:
         with open(args.markdown, "w", encoding="utf-8") as f:
@@ -454,7 +492,24 @@ def cmd_report(args):
             f.write("|" + "---|" * 6 + "\n")
             for r in rows:
                 f.write("| " + " | ".join(str(c) for c in r) + " |\n")
+            f.write("\n")
+            for note in footnotes(cli, gui):
+                f.write("%s\n" % note)
             f.write("\n%s\n" % machine_summary(cli, gui))
+
+
+def footnotes(cli, gui):
+    notes = ["Medians of %s runs after one untimed warm-up run; a run slower than %d s is "
+             "measured once (“1 run”)." % (cli["reps"] if cli else gui["reps"], SLOW_S),
+             "Baselines: the sqlite3 shell %s (import, search) and a minimal libadwaita "
+             "window, tests/bench/minimal-window.c (start-up, RSS)." % sqlite_version()]
+    if cli:
+        notes.append("Baseline FTS5 text: %s; stock unicode61 tokenizer (the shell cannot load "
+                     "the app's tokenizer)." % cli.get("baseline_text_source"))
+    if gui:
+        notes.append("Peak RSS from wait4(); the spawning Python had %.0f MiB, a floor under "
+                     "every peak (Linux keeps it across exec)." % (gui.get("spawner_rss_kib", 0) / 1024))
+    return notes
 
 
 def sqlite_version():
