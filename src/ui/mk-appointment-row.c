@@ -14,10 +14,7 @@
 
 struct _MkAppointmentRow
 {
-  GtkWidget     parent_instance;
-
-  MkStore      *store;
-  MkResource   *resource;
+  MkRow         parent_instance;
 
   GtkImage     *icon;
   GtkLabel     *title_label;
@@ -26,10 +23,7 @@ struct _MkAppointmentRow
   MkStatusPill *pill;
 };
 
-G_DEFINE_FINAL_TYPE (MkAppointmentRow, mk_appointment_row, GTK_TYPE_WIDGET)
-
-enum { PROP_0, PROP_STORE, PROP_RESOURCE, N_PROPS };
-static GParamSpec *properties [N_PROPS];
+G_DEFINE_FINAL_TYPE (MkAppointmentRow, mk_appointment_row, MK_TYPE_ROW)
 
 char *
 mk_appointment_row_dup_when (const MkAppointment *appointment)
@@ -180,8 +174,10 @@ set_status_pill (MkStatusPill *pill,
 }
 
 static void
-mk_appointment_row_update (MkAppointmentRow *self)
+mk_appointment_row_update (MkRow *row)
 {
+  MkAppointmentRow *self = MK_APPOINTMENT_ROW (row);
+  MkResource *resource = mk_row_get_resource (row);
   g_autoptr(MkAppointment) appointment = NULL;
   g_autofree char *when = NULL;
   g_autofree char *doctor = NULL;
@@ -190,8 +186,8 @@ mk_appointment_row_update (MkAppointmentRow *self)
   g_autofree char *institution = NULL;
   g_autofree char *address = NULL;
 
-  if (self->resource != NULL)
-    appointment = mk_appointment_read (mk_resource_get_object (self->resource), NULL);
+  if (resource != NULL)
+    appointment = mk_appointment_read (mk_resource_get_object (resource), NULL);
 
   if (appointment == NULL)
     {
@@ -207,7 +203,7 @@ mk_appointment_row_update (MkAppointmentRow *self)
   when = mk_appointment_row_dup_when (appointment);
   mk_row_util_set_label (self->title_label, when);
 
-  mk_appointment_row_dup_doctor (self->store, appointment, &doctor, &specialty);
+  mk_appointment_row_dup_doctor (mk_row_get_store (row), appointment, &doctor, &specialty);
   if (doctor != NULL && specialty != NULL)
     /* Translators: a doctor's name and specialty, e.g. "Petrova A. S., cardiologist" */
     subtitle = g_strdup_printf (C_("doctor", "%s, %s"), doctor, specialty);
@@ -215,7 +211,7 @@ mk_appointment_row_update (MkAppointmentRow *self)
     subtitle = g_strdup (doctor != NULL ? doctor : specialty);
   mk_row_util_set_label (self->subtitle_label, subtitle);
 
-  mk_appointment_row_dup_place (self->store, appointment, &institution, &address);
+  mk_appointment_row_dup_place (mk_row_get_store (row), appointment, &institution, &address);
   if (appointment->is_telemedicine)
     mk_row_util_set_label (self->details_label, C_("visit type", "Telemedicine"));
   else
@@ -228,77 +224,21 @@ static void
 mk_appointment_row_dispose (GObject *object)
 {
   MkAppointmentRow *self = MK_APPOINTMENT_ROW (object);
-  GtkWidget *child;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MK_TYPE_APPOINTMENT_ROW);
-  /* The template's root box is not bound to a field: unparent it too. */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
-  g_clear_object (&self->resource);
-  g_clear_object (&self->store);
 
   G_OBJECT_CLASS (mk_appointment_row_parent_class)->dispose (object);
-}
-
-static void
-mk_appointment_row_get_property (GObject    *object,
-                                 guint       prop_id,
-                                 GValue     *value,
-                                 GParamSpec *pspec)
-{
-  MkAppointmentRow *self = MK_APPOINTMENT_ROW (object);
-
-  switch (prop_id)
-    {
-    case PROP_STORE:
-      g_value_set_object (value, self->store);
-      break;
-    case PROP_RESOURCE:
-      g_value_set_object (value, self->resource);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-mk_appointment_row_set_property (GObject      *object,
-                                 guint         prop_id,
-                                 const GValue *value,
-                                 GParamSpec   *pspec)
-{
-  MkAppointmentRow *self = MK_APPOINTMENT_ROW (object);
-
-  switch (prop_id)
-    {
-    case PROP_STORE:
-      self->store = g_value_dup_object (value);
-      break;
-    case PROP_RESOURCE:
-      mk_appointment_row_set_resource (self, g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
 mk_appointment_row_class_init (MkAppointmentRowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  MkRowClass *row_class = MK_ROW_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = mk_appointment_row_dispose;
-  object_class->get_property = mk_appointment_row_get_property;
-  object_class->set_property = mk_appointment_row_set_property;
-
-  properties [PROP_STORE] =
-    g_param_spec_object ("store", NULL, NULL, MK_TYPE_STORE,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties [PROP_RESOURCE] =
-    g_param_spec_object ("resource", NULL, NULL, MK_TYPE_RESOURCE,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  row_class->update = mk_appointment_row_update;
 
   g_type_ensure (MK_TYPE_STATUS_PILL);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -324,27 +264,6 @@ GtkWidget *
 mk_appointment_row_new (MkStore *store)
 {
   return g_object_new (MK_TYPE_APPOINTMENT_ROW, "store", store, NULL);
-}
-
-void
-mk_appointment_row_set_resource (MkAppointmentRow *self,
-                                 MkResource       *resource)
-{
-  g_return_if_fail (MK_IS_APPOINTMENT_ROW (self));
-  g_return_if_fail (resource == NULL || MK_IS_RESOURCE (resource));
-
-  if (!g_set_object (&self->resource, resource))
-    return;
-
-  mk_appointment_row_update (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_RESOURCE]);
-}
-
-MkResource *
-mk_appointment_row_get_resource (MkAppointmentRow *self)
-{
-  g_return_val_if_fail (MK_IS_APPOINTMENT_ROW (self), NULL);
-  return self->resource;
 }
 
 const char *

@@ -4,21 +4,16 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
-
 #include "mk-fhir-types.h"
-#include "mk-store.h"
+#include "mk-row.h"
 
 G_BEGIN_DECLS
 
 #define MK_TYPE_APPOINTMENT_ROW (mk_appointment_row_get_type ())
-G_DECLARE_FINAL_TYPE (MkAppointmentRow, mk_appointment_row, MK, APPOINTMENT_ROW, GtkWidget)
+G_DECLARE_FINAL_TYPE (MkAppointmentRow, mk_appointment_row, MK, APPOINTMENT_ROW, MkRow)
 
 /* "store" (construct-only) resolves the doctor and the clinic. */
 GtkWidget   *mk_appointment_row_new          (MkStore          *store);
-void         mk_appointment_row_set_resource (MkAppointmentRow *self,
-                                              MkResource       *resource);
-MkResource  *mk_appointment_row_get_resource (MkAppointmentRow *self);
 
 /* For tests: what the row shows. */
 const char  *mk_appointment_row_get_title    (MkAppointmentRow *self);

@@ -164,12 +164,6 @@ on_list_activate (MkAppointmentsPage *self,
   gtk_window_present (GTK_WINDOW (card));
 }
 
-static GtkWidget *
-create_row (MkPage *page)
-{
-  return mk_appointment_row_new (mk_page_get_store (page));
-}
-
 static void
 on_map (MkAppointmentsPage *self)
 {
@@ -186,7 +180,7 @@ mk_appointments_page_constructed (GObject *object)
 
   mk_appointments_page_update_now (self);
 
-  mk_list_util_set_row_factory (self->list_view, MK_PAGE (self), create_row);
+  mk_list_util_set_row_factory (self->list_view, MK_PAGE (self), MK_TYPE_APPOINTMENT_ROW);
 
   if (store != NULL)
     {

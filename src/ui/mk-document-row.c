@@ -14,10 +14,7 @@
 
 struct _MkDocumentRow
 {
-  GtkWidget   parent_instance;
-
-  MkStore    *store;
-  MkResource *resource;
+  MkRow       parent_instance;
 
   GtkImage   *icon;
   GtkLabel   *title_label;
@@ -27,10 +24,7 @@ struct _MkDocumentRow
   GtkButton  *save_button;
 };
 
-G_DEFINE_FINAL_TYPE (MkDocumentRow, mk_document_row, GTK_TYPE_WIDGET)
-
-enum { PROP_0, PROP_STORE, PROP_RESOURCE, N_PROPS };
-static GParamSpec *properties [N_PROPS];
+G_DEFINE_FINAL_TYPE (MkDocumentRow, mk_document_row, MK_TYPE_ROW)
 
 /* A short, translated name for a MIME type. */
 static char *
@@ -48,8 +42,10 @@ dup_content_type_name (const char *content_type)
 }
 
 static void
-mk_document_row_update (MkDocumentRow *self)
+mk_document_row_update (MkRow *row)
 {
+  MkDocumentRow *self = MK_DOCUMENT_ROW (row);
+  MkResource *resource = mk_row_get_resource (row);
   g_autoptr(MkDocumentReference) document = NULL;
   g_autofree char *institution = NULL;
   g_autofree char *date = NULL;
@@ -59,8 +55,8 @@ mk_document_row_update (MkDocumentRow *self)
   g_autofree char *details = NULL;
   const char *title;
 
-  if (self->resource != NULL)
-    document = mk_document_reference_read (mk_resource_get_object (self->resource), NULL);
+  if (resource != NULL)
+    document = mk_document_reference_read (mk_resource_get_object (resource), NULL);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->open_button), document != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), document != NULL);
@@ -85,9 +81,9 @@ mk_document_row_update (MkDocumentRow *self)
         : document->title;
   mk_row_util_set_label (self->title_label, title);
 
-  institution = mk_row_util_dup_reference_name (self->store, &document->custodian);
+  institution = mk_row_util_dup_reference_name (mk_row_get_store (row), &document->custodian);
   if (institution == NULL)
-    institution = mk_row_util_dup_reference_name (self->store, &document->author);
+    institution = mk_row_util_dup_reference_name (mk_row_get_store (row), &document->author);
   if (document->date != NULL)
     date = mk_format_fhir_date (document->date);
   if (institution != NULL && date != NULL)
@@ -112,77 +108,21 @@ static void
 mk_document_row_dispose (GObject *object)
 {
   MkDocumentRow *self = MK_DOCUMENT_ROW (object);
-  GtkWidget *child;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MK_TYPE_DOCUMENT_ROW);
-  /* The template's root box is not bound to a field: unparent it too. */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
-  g_clear_object (&self->resource);
-  g_clear_object (&self->store);
 
   G_OBJECT_CLASS (mk_document_row_parent_class)->dispose (object);
-}
-
-static void
-mk_document_row_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
-{
-  MkDocumentRow *self = MK_DOCUMENT_ROW (object);
-
-  switch (prop_id)
-    {
-    case PROP_STORE:
-      g_value_set_object (value, self->store);
-      break;
-    case PROP_RESOURCE:
-      g_value_set_object (value, self->resource);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-mk_document_row_set_property (GObject      *object,
-                              guint         prop_id,
-                              const GValue *value,
-                              GParamSpec   *pspec)
-{
-  MkDocumentRow *self = MK_DOCUMENT_ROW (object);
-
-  switch (prop_id)
-    {
-    case PROP_STORE:
-      self->store = g_value_dup_object (value);
-      break;
-    case PROP_RESOURCE:
-      mk_document_row_set_resource (self, g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
 mk_document_row_class_init (MkDocumentRowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  MkRowClass *row_class = MK_ROW_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = mk_document_row_dispose;
-  object_class->get_property = mk_document_row_get_property;
-  object_class->set_property = mk_document_row_set_property;
-
-  properties [PROP_STORE] =
-    g_param_spec_object ("store", NULL, NULL, MK_TYPE_STORE,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties [PROP_RESOURCE] =
-    g_param_spec_object ("resource", NULL, NULL, MK_TYPE_RESOURCE,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  row_class->update = mk_document_row_update;
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   /* The resources live in a static library: referencing them keeps them
@@ -215,27 +155,6 @@ GtkWidget *
 mk_document_row_new (MkStore *store)
 {
   return g_object_new (MK_TYPE_DOCUMENT_ROW, "store", store, NULL);
-}
-
-void
-mk_document_row_set_resource (MkDocumentRow *self,
-                              MkResource    *resource)
-{
-  g_return_if_fail (MK_IS_DOCUMENT_ROW (self));
-  g_return_if_fail (resource == NULL || MK_IS_RESOURCE (resource));
-
-  if (!g_set_object (&self->resource, resource))
-    return;
-
-  mk_document_row_update (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_RESOURCE]);
-}
-
-MkResource *
-mk_document_row_get_resource (MkDocumentRow *self)
-{
-  g_return_val_if_fail (MK_IS_DOCUMENT_ROW (self), NULL);
-  return self->resource;
 }
 
 const char *

@@ -4,22 +4,17 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
-
-#include "mk-store.h"
+#include "mk-row.h"
 
 G_BEGIN_DECLS
 
 #define MK_TYPE_DOCUMENT_ROW (mk_document_row_get_type ())
-G_DECLARE_FINAL_TYPE (MkDocumentRow, mk_document_row, MK, DOCUMENT_ROW, GtkWidget)
+G_DECLARE_FINAL_TYPE (MkDocumentRow, mk_document_row, MK, DOCUMENT_ROW, MkRow)
 
 /* "store" (construct-only) resolves the institution. The row's Open and
  * Save a Copy… buttons activate "documents.open" / "documents.save" with
  * the DocumentReference id as the target. */
 GtkWidget   *mk_document_row_new          (MkStore       *store);
-void         mk_document_row_set_resource (MkDocumentRow *self,
-                                           MkResource    *resource);
-MkResource  *mk_document_row_get_resource (MkDocumentRow *self);
 
 /* For tests: what the row shows. */
 const char  *mk_document_row_get_title    (MkDocumentRow *self);

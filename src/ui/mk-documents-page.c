@@ -416,12 +416,6 @@ on_items_changed (MkDocumentsPage *self)
   mk_documents_page_update_empty (self);
 }
 
-static GtkWidget *
-create_row (MkPage *page)
-{
-  return mk_document_row_new (mk_page_get_store (page));
-}
-
 static void
 mk_documents_page_constructed (GObject *object)
 {
@@ -430,7 +424,7 @@ mk_documents_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (mk_documents_page_parent_class)->constructed (object);
 
-  mk_list_util_set_row_factory (self->list_view, MK_PAGE (self), create_row);
+  mk_list_util_set_row_factory (self->list_view, MK_PAGE (self), MK_TYPE_DOCUMENT_ROW);
 
   if (store != NULL)
     {

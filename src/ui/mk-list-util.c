@@ -8,8 +8,8 @@
 
 typedef struct
 {
-  MkPage            *page;   /* not owned: the page owns the list view */
-  MkListUtilRowFunc  create_row;
+  MkPage *page;   /* not owned: the page owns the list view */
+  GType   row_type;
 } RowFactory;
 
 static void
@@ -17,7 +17,10 @@ setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            RowFactory               *row_factory)
 {
-  gtk_list_item_set_child (item, row_factory->create_row (row_factory->page));
+  gtk_list_item_set_child (item, g_object_new (row_factory->row_type,
+                                               "store", mk_page_get_store (row_factory->page),
+                                               "clock", mk_page_get_clock (row_factory->page),
+                                               NULL));
 }
 
 static void
@@ -25,7 +28,7 @@ bind_row (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
           gpointer                  user_data)
 {
-  g_object_set (gtk_list_item_get_child (item), "resource", gtk_list_item_get_item (item), NULL);
+  mk_row_set_resource (MK_ROW (gtk_list_item_get_child (item)), gtk_list_item_get_item (item));
 }
 
 static void
@@ -33,25 +36,25 @@ unbind_row (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
             gpointer                  user_data)
 {
-  g_object_set (gtk_list_item_get_child (item), "resource", NULL, NULL);
+  mk_row_set_resource (MK_ROW (gtk_list_item_get_child (item)), NULL);
 }
 
 void
 mk_list_util_set_row_factory (GtkListView       *list_view,
                               MkPage            *page,
-                              MkListUtilRowFunc  create_row)
+                              GType              row_type)
 {
   g_autoptr(GtkListItemFactory) factory = NULL;
   RowFactory *row_factory;
 
   g_return_if_fail (GTK_IS_LIST_VIEW (list_view));
   g_return_if_fail (MK_IS_PAGE (page));
-  g_return_if_fail (create_row != NULL);
+  g_return_if_fail (g_type_is_a (row_type, MK_TYPE_ROW));
 
   factory = gtk_signal_list_item_factory_new ();
   row_factory = g_new0 (RowFactory, 1);
   row_factory->page = page;
-  row_factory->create_row = create_row;
+  row_factory->row_type = row_type;
   g_signal_connect_data (factory, "setup", G_CALLBACK (setup_row), row_factory,
                          (GClosureNotify) (void (*) (void)) g_free, 0);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);

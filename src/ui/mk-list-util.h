@@ -7,19 +7,16 @@
 #include <adwaita.h>
 
 #include "mk-page.h"
+#include "mk-row.h"
 
 G_BEGIN_DECLS
 
-/* Makes one row for @page's list (the row type's _new() with the page's
- * store and, where the row takes one, clock). */
-typedef GtkWidget *(*MkListUtilRowFunc) (MkPage *page);
-
-/* Gives @list_view a factory whose rows come from @create_row and show each
- * item (an MkResource) through their "resource" property; unbinding sets it
- * back to NULL. */
+/* Gives @list_view a factory of @row_type rows (an MkRow subclass) made
+ * with @page's store and clock; binding shows the item (an MkResource) in
+ * the row, unbinding clears the row. */
 void mk_list_util_set_row_factory (GtkListView       *list_view,
                                    MkPage            *page,
-                                   MkListUtilRowFunc  create_row);
+                                   GType              row_type);
 /* Shows @model in @list_view, without selection. */
 void mk_list_util_set_model       (GtkListView       *list_view,
                                    GListModel        *model);

@@ -14,11 +14,8 @@
 
 struct _MkPrescriptionRow
 {
-  GtkWidget            parent_instance;
+  MkRow                parent_instance;
 
-  MkStore             *store;
-  MkClock             *clock;
-  MkResource          *resource;
   MkPrescriptionState  state;
 
   GtkImage            *icon;
@@ -30,10 +27,7 @@ struct _MkPrescriptionRow
   MkStatusPill        *pill;
 };
 
-G_DEFINE_FINAL_TYPE (MkPrescriptionRow, mk_prescription_row, GTK_TYPE_WIDGET)
-
-enum { PROP_0, PROP_STORE, PROP_CLOCK, PROP_RESOURCE, N_PROPS };
-static GParamSpec *properties [N_PROPS];
+G_DEFINE_FINAL_TYPE (MkPrescriptionRow, mk_prescription_row, MK_TYPE_ROW)
 
 static void
 set_state_pill (MkStatusPill        *pill,
@@ -102,8 +96,10 @@ dup_intake_period (const MkMedicationRequest *request)
 }
 
 static void
-mk_prescription_row_update (MkPrescriptionRow *self)
+mk_prescription_row_update (MkRow *row)
 {
+  MkPrescriptionRow *self = MK_PRESCRIPTION_ROW (row);
+  MkResource *resource = mk_row_get_resource (row);
   g_autoptr(MkMedicationRequest) request = NULL;
   g_autoptr(GDateTime) now = NULL;
   g_autofree char *subtitle = NULL;
@@ -112,9 +108,10 @@ mk_prescription_row_update (MkPrescriptionRow *self)
   g_autofree char *details = NULL;
   g_autofree char *prescriber = NULL;
   g_autofree char *issued = NULL;
+  MkClock *clock;
 
-  if (self->resource != NULL)
-    request = mk_medication_request_read (mk_resource_get_object (self->resource), NULL);
+  if (resource != NULL)
+    request = mk_medication_request_read (mk_resource_get_object (resource), NULL);
 
   if (request == NULL)
     {
@@ -127,7 +124,8 @@ mk_prescription_row_update (MkPrescriptionRow *self)
       return;
     }
 
-  now = mk_clock_get_now (self->clock != NULL ? self->clock : mk_clock_get_default ());
+  clock = mk_row_get_clock (row);
+  now = mk_clock_get_now (clock != NULL ? clock : mk_clock_get_default ());
   self->state = mk_medication_request_get_state (request, now);
 
   gtk_image_set_from_icon_name (self->icon, "emblem-documents-symbolic");
@@ -151,7 +149,7 @@ mk_prescription_row_update (MkPrescriptionRow *self)
   mk_row_util_set_label (self->validity_label, validity);
   mk_row_util_set_label (self->code_label, request->prescription_code);
 
-  prescriber = mk_row_util_dup_reference_name (self->store, &request->requester);
+  prescriber = mk_row_util_dup_reference_name (mk_row_get_store (row), &request->requester);
   if (request->authored_on != NULL)
     issued = mk_format_fhir_date (request->authored_on);
   if (prescriber != NULL && issued != NULL)
@@ -168,87 +166,23 @@ static void
 mk_prescription_row_dispose (GObject *object)
 {
   MkPrescriptionRow *self = MK_PRESCRIPTION_ROW (object);
-  GtkWidget *child;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MK_TYPE_PRESCRIPTION_ROW);
-  /* The template's root box is not bound to a field: unparent it too. */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
-  g_clear_object (&self->resource);
-  g_clear_object (&self->store);
-  g_clear_object (&self->clock);
 
   G_OBJECT_CLASS (mk_prescription_row_parent_class)->dispose (object);
-}
-
-static void
-mk_prescription_row_get_property (GObject    *object,
-                                  guint       prop_id,
-                                  GValue     *value,
-                                  GParamSpec *pspec)
-{
-  MkPrescriptionRow *self = MK_PRESCRIPTION_ROW (object);
-
-  switch (prop_id)
-    {
-    case PROP_STORE:
-      g_value_set_object (value, self->store);
-      break;
-    case PROP_CLOCK:
-      g_value_set_object (value, self->clock);
-      break;
-    case PROP_RESOURCE:
-      g_value_set_object (value, self->resource);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-mk_prescription_row_set_property (GObject      *object,
-                                  guint         prop_id,
-                                  const GValue *value,
-                                  GParamSpec   *pspec)
-{
-  MkPrescriptionRow *self = MK_PRESCRIPTION_ROW (object);
-
-  switch (prop_id)
-    {
-    case PROP_STORE:
-      self->store = g_value_dup_object (value);
-      break;
-    case PROP_CLOCK:
-      self->clock = g_value_dup_object (value);
-      break;
-    case PROP_RESOURCE:
-      mk_prescription_row_set_resource (self, g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
 mk_prescription_row_class_init (MkPrescriptionRowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  MkRowClass *row_class = MK_ROW_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = mk_prescription_row_dispose;
-  object_class->get_property = mk_prescription_row_get_property;
-  object_class->set_property = mk_prescription_row_set_property;
-
-  properties [PROP_STORE] =
-    g_param_spec_object ("store", NULL, NULL, MK_TYPE_STORE,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties [PROP_CLOCK] =
-    g_param_spec_object ("clock", NULL, NULL, MK_TYPE_CLOCK,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties [PROP_RESOURCE] =
-    g_param_spec_object ("resource", NULL, NULL, MK_TYPE_RESOURCE,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  row_class->update = mk_prescription_row_update;
+  /* Always recompute: the state depends on the clock, not only the resource. */
+  row_class->always_update = TRUE;
 
   g_type_ensure (MK_TYPE_STATUS_PILL);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -277,26 +211,6 @@ mk_prescription_row_new (MkStore *store,
                          MkClock *clock)
 {
   return g_object_new (MK_TYPE_PRESCRIPTION_ROW, "store", store, "clock", clock, NULL);
-}
-
-void
-mk_prescription_row_set_resource (MkPrescriptionRow *self,
-                                  MkResource        *resource)
-{
-  g_return_if_fail (MK_IS_PRESCRIPTION_ROW (self));
-  g_return_if_fail (resource == NULL || MK_IS_RESOURCE (resource));
-
-  /* Always recompute: the state depends on the clock, not only the resource. */
-  g_set_object (&self->resource, resource);
-  mk_prescription_row_update (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_RESOURCE]);
-}
-
-MkResource *
-mk_prescription_row_get_resource (MkPrescriptionRow *self)
-{
-  g_return_val_if_fail (MK_IS_PRESCRIPTION_ROW (self), NULL);
-  return self->resource;
 }
 
 MkPrescriptionState

@@ -4,25 +4,19 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
-
-#include "mk-clock.h"
 #include "mk-fhir-types.h"
-#include "mk-store.h"
+#include "mk-row.h"
 
 G_BEGIN_DECLS
 
 #define MK_TYPE_PRESCRIPTION_ROW (mk_prescription_row_get_type ())
-G_DECLARE_FINAL_TYPE (MkPrescriptionRow, mk_prescription_row, MK, PRESCRIPTION_ROW, GtkWidget)
+G_DECLARE_FINAL_TYPE (MkPrescriptionRow, mk_prescription_row, MK, PRESCRIPTION_ROW, MkRow)
 
 /* "store" resolves the prescriber; "clock" gives the now the state is
  * computed for. Both construct-only. */
 GtkWidget           *mk_prescription_row_new          (MkStore           *store,
                                                        MkClock           *clock);
-/* Shows a MedicationRequest (NULL clears the row). */
-void                 mk_prescription_row_set_resource (MkPrescriptionRow *self,
-                                                       MkResource        *resource);
-MkResource          *mk_prescription_row_get_resource (MkPrescriptionRow *self);
+/* Shows its MkRow:resource, a MedicationRequest. */
 
 /* For tests: what the row shows. */
 MkPrescriptionState  mk_prescription_row_get_state    (MkPrescriptionRow *self);

@@ -218,12 +218,6 @@ on_list_activate (MkPrescriptionsPage *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static GtkWidget *
-create_row (MkPage *page)
-{
-  return mk_prescription_row_new (mk_page_get_store (page), mk_page_get_clock (page));
-}
-
 static void
 on_map (MkPrescriptionsPage *self)
 {
@@ -241,7 +235,7 @@ mk_prescriptions_page_constructed (GObject *object)
 
   mk_prescriptions_page_update_now (self);
 
-  mk_list_util_set_row_factory (self->list_view, MK_PAGE (self), create_row);
+  mk_list_util_set_row_factory (self->list_view, MK_PAGE (self), MK_TYPE_PRESCRIPTION_ROW);
 
   if (store != NULL)
     {

@@ -15,11 +15,7 @@
 
 struct _MkRecordRow
 {
-  GtkWidget     parent_instance;
-
-  MkStore      *store;
-  MkClock      *clock;
-  MkResource   *resource;
+  MkRow         parent_instance;
 
   GtkImage     *icon;
   GtkLabel     *title_label;
@@ -28,10 +24,7 @@ struct _MkRecordRow
   MkStatusPill *pill;
 };
 
-G_DEFINE_FINAL_TYPE (MkRecordRow, mk_record_row, GTK_TYPE_WIDGET)
-
-enum { PROP_0, PROP_STORE, PROP_CLOCK, PROP_RESOURCE, N_PROPS };
-static GParamSpec *properties [N_PROPS];
+G_DEFINE_FINAL_TYPE (MkRecordRow, mk_record_row, MK_TYPE_ROW)
 
 /* What one row shows; filled by the per-type functions below. */
 typedef struct
@@ -129,7 +122,7 @@ set_expired_pill (MkRecordRow *self,
   if (valid_until == NULL)
     return;
 
-  if (mk_row_util_date_has_passed (valid_until, self->clock))
+  if (mk_row_util_date_has_passed (valid_until, mk_row_get_clock (MK_ROW (self))))
     {
       /* Translators: a vaccination or a medical exam is no longer valid */
       text->status = g_strdup (C_("record", "Expired"));
@@ -150,6 +143,7 @@ describe_encounter (MkRecordRow *self,
                     JsonObject  *object,
                     RowText     *text)
 {
+  MkStore *store = mk_row_get_store (MK_ROW (self));
   g_autoptr(MkEncounter) encounter = mk_encounter_read (object, NULL);
   g_autofree char *doctor = NULL;
   g_autofree char *institution = NULL;
@@ -168,8 +162,8 @@ describe_encounter (MkRecordRow *self,
       g_autoptr(MkResource) resource = NULL;
       g_autofree char *title = NULL;
 
-      if (self->store != NULL && ref->reference != NULL)
-        resource = mk_store_resolve_reference (self->store, ref->reference, NULL);
+      if (store != NULL && ref->reference != NULL)
+        resource = mk_store_resolve_reference (store, ref->reference, NULL);
       if (resource != NULL)
         {
           g_autoptr(MkCondition) condition = mk_condition_read (mk_resource_get_object (resource), NULL);
@@ -196,8 +190,8 @@ describe_encounter (MkRecordRow *self,
   else
     text->title = g_strdup (C_("record", "Visit"));
 
-  doctor = mk_row_util_dup_reference_name (self->store, &encounter->practitioner);
-  institution = mk_row_util_dup_reference_name (self->store, &encounter->service_provider);
+  doctor = mk_row_util_dup_reference_name (store, &encounter->practitioner);
+  institution = mk_row_util_dup_reference_name (store, &encounter->service_provider);
   text->subtitle = join_parts (or_empty (doctor), or_empty (institution), NULL);
 
   date = dup_date (encounter->start);
@@ -224,7 +218,7 @@ describe_condition (MkRecordRow *self,
     return;
 
   text->title = dup_condition_title (condition);
-  doctor = mk_row_util_dup_reference_name (self->store, &condition->asserter);
+  doctor = mk_row_util_dup_reference_name (mk_row_get_store (MK_ROW (self)), &condition->asserter);
   text->subtitle = join_parts (condition->category != NULL ? condition->category : C_("record", "Diagnosis"),
                                or_empty (doctor), NULL);
   date = dup_date (condition->recorded_date != NULL ? condition->recorded_date : condition->onset);
@@ -316,7 +310,7 @@ describe_report (MkRecordRow *self,
   text->title = g_strdup (report->code_display != NULL ? report->code_display : report->code);
   text->subtitle = g_strdup (report->conclusion);
   date = dup_date (report->effective != NULL ? report->effective : report->issued);
-  performer = mk_row_util_dup_reference_name (self->store, &report->performer);
+  performer = mk_row_util_dup_reference_name (mk_row_get_store (MK_ROW (self)), &report->performer);
   text->details = join_parts (or_empty (date), or_empty (performer), NULL);
 }
 
@@ -422,7 +416,7 @@ describe_medication (MkRecordRow *self,
   text->title = g_strdup (request->medication);
   text->subtitle = g_strdup (request->dosage_text);
   date = dup_date (request->authored_on);
-  doctor = mk_row_util_dup_reference_name (self->store, &request->requester);
+  doctor = mk_row_util_dup_reference_name (mk_row_get_store (MK_ROW (self)), &request->requester);
   text->details = join_parts (or_empty (date), or_empty (doctor), NULL);
   /* Translators: a medication the patient is currently taking */
   text->status = g_strdup (C_("record", "Current"));
@@ -430,16 +424,18 @@ describe_medication (MkRecordRow *self,
 }
 
 static void
-mk_record_row_update (MkRecordRow *self)
+mk_record_row_update (MkRow *row)
 {
+  MkRecordRow *self = MK_RECORD_ROW (row);
+  MkResource *resource = mk_row_get_resource (row);
   RowText text = { NULL, };
   const char *type = NULL;
   JsonObject *object = NULL;
 
-  if (self->resource != NULL)
+  if (resource != NULL)
     {
-      type = mk_resource_get_resource_type (self->resource);
-      object = mk_resource_get_object (self->resource);
+      type = mk_resource_get_resource_type (resource);
+      object = mk_resource_get_object (resource);
     }
 
   if (type == NULL)
@@ -477,87 +473,21 @@ static void
 mk_record_row_dispose (GObject *object)
 {
   MkRecordRow *self = MK_RECORD_ROW (object);
-  GtkWidget *child;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MK_TYPE_RECORD_ROW);
-  /* The template's root box is not bound to a field: unparent it too. */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
-  g_clear_object (&self->resource);
-  g_clear_object (&self->store);
-  g_clear_object (&self->clock);
 
   G_OBJECT_CLASS (mk_record_row_parent_class)->dispose (object);
-}
-
-static void
-mk_record_row_get_property (GObject    *object,
-                            guint       prop_id,
-                            GValue     *value,
-                            GParamSpec *pspec)
-{
-  MkRecordRow *self = MK_RECORD_ROW (object);
-
-  switch (prop_id)
-    {
-    case PROP_STORE:
-      g_value_set_object (value, self->store);
-      break;
-    case PROP_CLOCK:
-      g_value_set_object (value, self->clock);
-      break;
-    case PROP_RESOURCE:
-      g_value_set_object (value, self->resource);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-mk_record_row_set_property (GObject      *object,
-                            guint         prop_id,
-                            const GValue *value,
-                            GParamSpec   *pspec)
-{
-  MkRecordRow *self = MK_RECORD_ROW (object);
-
-  switch (prop_id)
-    {
-    case PROP_STORE:
-      self->store = g_value_dup_object (value);
-      break;
-    case PROP_CLOCK:
-      self->clock = g_value_dup_object (value);
-      break;
-    case PROP_RESOURCE:
-      mk_record_row_set_resource (self, g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
 mk_record_row_class_init (MkRecordRowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  MkRowClass *row_class = MK_ROW_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = mk_record_row_dispose;
-  object_class->get_property = mk_record_row_get_property;
-  object_class->set_property = mk_record_row_set_property;
-
-  properties [PROP_STORE] =
-    g_param_spec_object ("store", NULL, NULL, MK_TYPE_STORE,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties [PROP_CLOCK] =
-    g_param_spec_object ("clock", NULL, NULL, MK_TYPE_CLOCK,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties [PROP_RESOURCE] =
-    g_param_spec_object ("resource", NULL, NULL, MK_TYPE_RESOURCE,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  row_class->update = mk_record_row_update;
 
   g_type_ensure (MK_TYPE_STATUS_PILL);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -584,27 +514,6 @@ mk_record_row_new (MkStore *store,
                    MkClock *clock)
 {
   return g_object_new (MK_TYPE_RECORD_ROW, "store", store, "clock", clock, NULL);
-}
-
-void
-mk_record_row_set_resource (MkRecordRow *self,
-                            MkResource  *resource)
-{
-  g_return_if_fail (MK_IS_RECORD_ROW (self));
-  g_return_if_fail (resource == NULL || MK_IS_RESOURCE (resource));
-
-  if (!g_set_object (&self->resource, resource))
-    return;
-
-  mk_record_row_update (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_RESOURCE]);
-}
-
-MkResource *
-mk_record_row_get_resource (MkRecordRow *self)
-{
-  g_return_val_if_fail (MK_IS_RECORD_ROW (self), NULL);
-  return self->resource;
 }
 
 const char *

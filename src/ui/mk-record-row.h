@@ -4,27 +4,21 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
-
-#include "mk-clock.h"
-#include "mk-store.h"
+#include "mk-row.h"
 
 G_BEGIN_DECLS
 
 #define MK_TYPE_RECORD_ROW (mk_record_row_get_type ())
-G_DECLARE_FINAL_TYPE (MkRecordRow, mk_record_row, MK, RECORD_ROW, GtkWidget)
+G_DECLARE_FINAL_TYPE (MkRecordRow, mk_record_row, MK, RECORD_ROW, MkRow)
 
 /* @store resolves references (a visit's diagnoses, doctor, institution);
  * @clock decides whether a vaccination or exam is still valid.
  * Both construct-only, both may be NULL. */
 GtkWidget   *mk_record_row_new          (MkStore     *store,
                                          MkClock     *clock);
-/* Shows @resource (Encounter, Condition, Observation, DiagnosticReport,
- * Immunization, Procedure, AllergyIntolerance or MedicationRequest);
- * NULL clears the row. */
-void         mk_record_row_set_resource (MkRecordRow *self,
-                                         MkResource  *resource);
-MkResource  *mk_record_row_get_resource (MkRecordRow *self);
+/* Shows its MkRow:resource: an Encounter, Condition, Observation,
+ * DiagnosticReport, Immunization, Procedure, AllergyIntolerance or
+ * MedicationRequest. */
 
 /* For tests: the texts the row shows ("" when hidden). */
 const char  *mk_record_row_get_title    (MkRecordRow *self);

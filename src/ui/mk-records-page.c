@@ -181,7 +181,7 @@ on_list_activate (MkRecordsPage *self,
     return;
 
   row = g_object_ref_sink (mk_record_row_new (store, clock));
-  mk_record_row_set_resource (MK_RECORD_ROW (row), resource);
+  mk_row_set_resource (MK_ROW (row), resource);
   parts[0] = mk_record_row_get_subtitle (MK_RECORD_ROW (row));
   parts[1] = mk_record_row_get_details (MK_RECORD_ROW (row));
   parts[2] = mk_record_row_get_status (MK_RECORD_ROW (row));
@@ -214,12 +214,6 @@ on_list_activate (MkRecordsPage *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static GtkWidget *
-create_row (MkPage *page)
-{
-  return mk_record_row_new (mk_page_get_store (page), mk_page_get_clock (page));
-}
-
 static void
 mk_records_page_constructed (GObject *object)
 {
@@ -229,7 +223,7 @@ mk_records_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (mk_records_page_parent_class)->constructed (object);
 
-  mk_list_util_set_row_factory (self->list_view, MK_PAGE (self), create_row);
+  mk_list_util_set_row_factory (self->list_view, MK_PAGE (self), MK_TYPE_RECORD_ROW);
 
   if (store != NULL)
     {

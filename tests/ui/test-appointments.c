@@ -94,11 +94,11 @@ test_appointments_rows (void)
   g_assert_nonnull (tomorrow);
 
   row = MK_APPOINTMENT_ROW (g_object_ref_sink (mk_appointment_row_new (store)));
-  mk_appointment_row_set_resource (row, cancelled);
+  mk_row_set_resource (MK_ROW (row), cancelled);
   g_assert_cmpstr (mk_appointment_row_get_status (row), ==, "Cancelled");
   g_assert_cmpstr (mk_appointment_row_get_status (row), ==, mk_appointment_status_to_label ("cancelled"));
 
-  mk_appointment_row_set_resource (row, tomorrow);
+  mk_row_set_resource (MK_ROW (row), tomorrow);
   g_assert_cmpstr (mk_appointment_row_get_status (row), ==, "Booked");
   /* The local start time is in the title. */
   appointment = mk_appointment_read (mk_resource_get_object (tomorrow), NULL);

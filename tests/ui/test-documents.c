@@ -77,7 +77,7 @@ test_documents_rows (void)
   size = g_format_size (document->size);
 
   row = MK_DOCUMENT_ROW (g_object_ref_sink (mk_document_row_new (store)));
-  mk_document_row_set_resource (row, resource);
+  mk_row_set_resource (MK_ROW (row), resource);
   g_assert_cmpstr (mk_document_row_get_title (row), ==, document->type);
   g_assert_nonnull (strstr (mk_document_row_get_details (row), size));
   g_assert_nonnull (strstr (mk_document_row_get_details (row), "PDF"));

@@ -28,7 +28,7 @@ check_states (MkStore    *store,
 
       g_assert_nonnull (request);
       state = mk_medication_request_get_state (request, now);
-      mk_prescription_row_set_resource (row, resource);
+      mk_row_set_resource (MK_ROW (row), resource);
       g_assert_cmpint (mk_prescription_row_get_state (row), ==, state);
       g_assert_cmpstr (mk_prescription_row_get_status (row), ==, mk_prescription_state_to_label (state));
       g_assert_cmpstr (mk_prescription_row_get_title (row), ==, request->medication);
@@ -112,7 +112,7 @@ test_prescriptions_row (void)
   end = mk_format_fhir_date (request->validity_end);
 
   row = MK_PRESCRIPTION_ROW (g_object_ref_sink (mk_prescription_row_new (store, clock)));
-  mk_prescription_row_set_resource (row, resource);
+  mk_row_set_resource (MK_ROW (row), resource);
   g_assert_cmpint (mk_prescription_row_get_state (row), ==, MK_PRESCRIPTION_STATE_EXPIRING);
   g_assert_cmpstr (mk_prescription_row_get_status (row), ==, "Expiring soon");
   g_assert_nonnull (strstr (mk_prescription_row_get_validity (row), end));
@@ -121,7 +121,7 @@ test_prescriptions_row (void)
 
   /* The row follows the clock when it is bound again. */
   mk_clock_advance (clock, 3 * G_TIME_SPAN_DAY);
-  mk_prescription_row_set_resource (row, resource);
+  mk_row_set_resource (MK_ROW (row), resource);
   g_assert_cmpint (mk_prescription_row_get_state (row), ==, MK_PRESCRIPTION_STATE_EXPIRED);
   g_assert_cmpstr (mk_prescription_row_get_status (row), ==, "Expired");
 

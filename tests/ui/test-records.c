@@ -99,7 +99,7 @@ test_records_lab_filter (void)
 
       /* What the row shows for it: the test name and, out of range, the mark. */
       row = MK_RECORD_ROW (g_object_ref_sink (mk_record_row_new (store, clock)));
-      mk_record_row_set_resource (row, resource);
+      mk_row_set_resource (MK_ROW (row), resource);
       g_assert_cmpstr (mk_record_row_get_title (row), ==, observation->code_display);
 
       if (g_strcmp0 (observation->interpretation, "H") == 0)
@@ -145,7 +145,7 @@ test_records_visit_row (void)
   g_assert_nonnull (encounter);
 
   row = MK_RECORD_ROW (g_object_ref_sink (mk_record_row_new (store, clock)));
-  mk_record_row_set_resource (row, encounter);
+  mk_row_set_resource (MK_ROW (row), encounter);
   g_assert_nonnull (strstr (mk_record_row_get_title (row), "J20.9"));
   g_assert_nonnull (strstr (mk_record_row_get_title (row), condition->display));
   g_assert_cmpstr (mk_record_row_get_details (row), !=, "");
