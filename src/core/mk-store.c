@@ -1215,6 +1215,36 @@ set_not_found (GError     **error,
                _("%s/%s is not in the medical card"), type, id);
 }
 
+/* Prepares @sql (?1 the resource type, ?2 the id; the caller holds the lock)
+ * and steps it to its row. NULL with MK_STORE_ERROR_NOT_FOUND when there is
+ * no such resource, or with the SQL error. */
+static MkCachedStmt *
+step_to_resource_row (MkStore     *self,
+                      const char  *sql,
+                      const char  *resource_type,
+                      const char  *id,
+                      GError     **error)
+{
+  g_autoptr(MkCachedStmt) stmt = prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+
+  bind_text (stmt, 1, resource_type);
+  bind_text (stmt, 2, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return g_steal_pointer (&stmt);
+
+  if (rc == SQLITE_DONE)
+    set_not_found (error, resource_type, id);
+  else
+    set_sql_error (self, error);
+
+  return NULL;
+}
+
 MkResource *
 mk_store_get_resource (MkStore     *self,
                        const char  *resource_type,
@@ -1223,30 +1253,17 @@ mk_store_get_resource (MkStore     *self,
 {
   g_autoptr(GRecMutexLocker) locker = NULL;
   g_autoptr(MkCachedStmt) stmt = NULL;
-  int rc;
 
   g_return_val_if_fail (MK_IS_STORE (self), NULL);
   g_return_val_if_fail (resource_type != NULL, NULL);
   g_return_val_if_fail (id != NULL, NULL);
 
   locker = g_rec_mutex_locker_new (&self->lock);
-  stmt = prepare (self, "SELECT " RESOURCE_COLUMNS " FROM resource r "
-                        "WHERE r.type = ?1 AND r.id = ?2 AND r.deleted = 0", error);
-  if (stmt == NULL)
-    return NULL;
+  stmt = step_to_resource_row (self, "SELECT " RESOURCE_COLUMNS " FROM resource r "
+                                     "WHERE r.type = ?1 AND r.id = ?2 AND r.deleted = 0",
+                               resource_type, id, error);
 
-  bind_text (stmt, 1, resource_type);
-  bind_text (stmt, 2, id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    return resource_from_row (stmt);
-
-  if (rc == SQLITE_DONE)
-    set_not_found (error, resource_type, id);
-  else
-    set_sql_error (self, error);
-
-  return NULL;
+  return stmt != NULL ? resource_from_row (stmt) : NULL;
 }
 
 char *
@@ -1257,30 +1274,17 @@ mk_store_get_json (MkStore     *self,
 {
   g_autoptr(GRecMutexLocker) locker = NULL;
   g_autoptr(MkCachedStmt) stmt = NULL;
-  int rc;
 
   g_return_val_if_fail (MK_IS_STORE (self), NULL);
   g_return_val_if_fail (resource_type != NULL, NULL);
   g_return_val_if_fail (id != NULL, NULL);
 
   locker = g_rec_mutex_locker_new (&self->lock);
-  stmt = prepare (self, "SELECT json FROM resource "
-                        "WHERE type = ?1 AND id = ?2 AND deleted = 0", error);
-  if (stmt == NULL)
-    return NULL;
+  stmt = step_to_resource_row (self, "SELECT json FROM resource "
+                                     "WHERE type = ?1 AND id = ?2 AND deleted = 0",
+                               resource_type, id, error);
 
-  bind_text (stmt, 1, resource_type);
-  bind_text (stmt, 2, id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    return column_dup (stmt, 0);
-
-  if (rc == SQLITE_DONE)
-    set_not_found (error, resource_type, id);
-  else
-    set_sql_error (self, error);
-
-  return NULL;
+  return stmt != NULL ? column_dup (stmt, 0) : NULL;
 }
 
 MkResource *
