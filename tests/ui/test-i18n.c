@@ -14,6 +14,7 @@
 #include "mk-application.h"
 #include "mk-demo.h"
 #include "mk-format.h"
+#include "mk-test-util.h"
 #include "mk-window.h"
 
 static char *tmp_root;
@@ -125,6 +126,7 @@ main (int   argc,
     }
 
   ret = g_test_run ();
+  mk_test_remove_tree (tmp_root);
   g_free (tmp_root);
   return ret;
 }
