@@ -65,7 +65,7 @@ mk_appointment_card_update (MkAppointmentCard *self)
     }
 
   mk_appointment_row_dup_doctor (self->store, appointment, &doctor, &specialty);
-  mk_appointment_row_dup_place (self->store, appointment, &institution, &address);
+  mk_appointment_row_dup_place (self->store, appointment, TRUE, &institution, &address);
   when = mk_appointment_row_dup_when (appointment);
 
   minutes = appointment->minutes_duration;

@@ -97,10 +97,13 @@ mk_appointment_row_dup_doctor (MkStore             *store,
 
 void
 mk_appointment_row_dup_place (MkStore             *store,
-                          const MkAppointment *appointment,
-                          char               **institution,
-                          char               **address)
+                              const MkAppointment *appointment,
+                              gboolean             full_name,
+                              char               **institution,
+                              char               **address)
 {
+  char *(*dup_name) (MkStore *, const MkFhirReference *) =
+    full_name ? mk_row_util_dup_reference_full_name : mk_row_util_dup_reference_name;
   g_autoptr(MkResource) location = NULL;
 
   *institution = NULL;
@@ -118,12 +121,12 @@ mk_appointment_row_dup_place (MkStore             *store,
       if (mk_fhir_get_object (object, "address", &address_object, NULL) && address_object != NULL)
         *address = mk_fhir_address_format (address_object);
       if (mk_fhir_get_reference (object, "managingOrganization", &managing, NULL))
-        *institution = mk_row_util_dup_reference_name (store, &managing);
+        *institution = dup_name (store, &managing);
       mk_fhir_reference_clear (&managing);
     }
 
   if (*institution == NULL)
-    *institution = mk_row_util_dup_reference_name (store, &appointment->organization);
+    *institution = dup_name (store, &appointment->organization);
 
   if (*address == NULL && store != NULL && appointment->organization.reference != NULL)
     {
@@ -211,7 +214,7 @@ mk_appointment_row_update (MkRow *row)
     subtitle = g_strdup (doctor != NULL ? doctor : specialty);
   mk_row_util_set_label (self->subtitle_label, subtitle);
 
-  mk_appointment_row_dup_place (mk_row_get_store (row), appointment, &institution, &address);
+  mk_appointment_row_dup_place (mk_row_get_store (row), appointment, FALSE, &institution, &address);
   if (appointment->is_telemedicine)
     mk_row_util_set_label (self->details_label, C_("visit type", "Telemedicine"));
   else

@@ -30,9 +30,11 @@ void         mk_appointment_row_dup_doctor       (MkStore             *store,
                                               char               **name,
                                               char               **specialty);
 /* The institution (Location's managing Organization or the Organization
- * participant) and the address (the Location's, else the Organization's). */
+ * participant) and the address (the Location's, else the Organization's).
+ * @full_name: the official name rather than the short one lists show. */
 void         mk_appointment_row_dup_place        (MkStore             *store,
                                               const MkAppointment *appointment,
+                                              gboolean             full_name,
                                               char               **institution,
                                               char               **address);
 

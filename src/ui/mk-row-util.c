@@ -9,6 +9,7 @@
 static char *
 dup_resource_name (MkStore    *store,
                    const char *reference,
+                   gboolean    short_name,
                    guint       depth)
 {
   g_autoptr(MkResource) resource = NULL;
@@ -39,7 +40,7 @@ dup_resource_name (MkStore    *store,
 
       if (role == NULL)
         return NULL;
-      name = dup_resource_name (store, role->practitioner.reference, depth + 1);
+      name = dup_resource_name (store, role->practitioner.reference, short_name, depth + 1);
       if (name == NULL)
         name = g_strdup (role->practitioner.display);
       return name;
@@ -48,7 +49,13 @@ dup_resource_name (MkStore    *store,
     {
       g_autoptr(MkOrganization) organization = mk_organization_read (object, NULL);
 
-      return organization != NULL ? g_strdup (organization->name) : NULL;
+      if (organization == NULL)
+        return NULL;
+      /* Official names run to two lines («Государственное бюджетное
+       * учреждение здравоохранения…»): lists show the alias. */
+      if (short_name && organization->alias != NULL && *organization->alias != '\0')
+        return g_strdup (organization->alias);
+      return g_strdup (organization->name);
     }
   else
     {
@@ -62,9 +69,10 @@ dup_resource_name (MkStore    *store,
   return NULL;
 }
 
-char *
-mk_row_util_dup_reference_name (MkStore               *store,
-                                const MkFhirReference *reference)
+static char *
+dup_reference_name (MkStore               *store,
+                    const MkFhirReference *reference,
+                    gboolean               short_name)
 {
   char *name;
 
@@ -73,11 +81,25 @@ mk_row_util_dup_reference_name (MkStore               *store,
 
   /* The stored resource's full name first: a display is often shortened
    * ("Кузнецова И. В."). */
-  name = dup_resource_name (store, reference->reference, 0);
+  name = dup_resource_name (store, reference->reference, short_name, 0);
   if (name == NULL && reference->display != NULL && *reference->display != '\0')
     name = g_strdup (reference->display);
 
   return name;
+}
+
+char *
+mk_row_util_dup_reference_name (MkStore               *store,
+                                const MkFhirReference *reference)
+{
+  return dup_reference_name (store, reference, TRUE);
+}
+
+char *
+mk_row_util_dup_reference_full_name (MkStore               *store,
+                                     const MkFhirReference *reference)
+{
+  return dup_reference_name (store, reference, FALSE);
 }
 
 void

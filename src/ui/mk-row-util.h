@@ -15,9 +15,13 @@ G_BEGIN_DECLS
 /* What to show for a Reference: the name of the resource it points to
  * (Practitioner, PractitionerRole → its practitioner, Organization,
  * Location), resolved through @store (may be NULL), else its display.
- * Newly allocated; NULL when there is nothing to show. */
-char     *mk_row_util_dup_reference_name (MkStore               *store,
-                                          const MkFhirReference *reference);
+ * Newly allocated; NULL when there is nothing to show. Lists use the short
+ * form (an Organization's alias when it has one); cards and details the
+ * full name. */
+char     *mk_row_util_dup_reference_name      (MkStore               *store,
+                                               const MkFhirReference *reference);
+char     *mk_row_util_dup_reference_full_name (MkStore               *store,
+                                               const MkFhirReference *reference);
 /* Sets @label to @text and hides it when @text is NULL or empty. */
 void      mk_row_util_set_label          (GtkLabel              *label,
                                           const char            *text);

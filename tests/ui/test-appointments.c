@@ -108,6 +108,25 @@ test_appointments_rows (void)
   g_assert_nonnull (strstr (mk_appointment_row_get_title (row), time));
   g_assert_cmpstr (mk_appointment_row_get_subtitle (row), !=, "");
 
+  /* Lists give the institution's short name (its alias), the card the
+   * official one; both as the stored Organization says. */
+  {
+    g_autoptr(MkResource) org = mk_store_get_resource (store, "Organization", "org-polyclinic", NULL);
+    g_autoptr(MkOrganization) organization = NULL;
+    g_autofree char *short_name = NULL;
+    g_autofree char *full_name = NULL;
+    g_autofree char *address = NULL;
+    g_autofree char *address2 = NULL;
+
+    g_assert_nonnull (org);
+    organization = mk_organization_read (mk_resource_get_object (org), NULL);
+    g_assert_nonnull (organization->alias);
+    mk_appointment_row_dup_place (store, appointment, FALSE, &short_name, &address);
+    mk_appointment_row_dup_place (store, appointment, TRUE, &full_name, &address2);
+    g_assert_cmpstr (short_name, ==, organization->alias);
+    g_assert_cmpstr (full_name, ==, organization->name);
+  }
+
   g_assert_finalize_object (row);
 }
 
