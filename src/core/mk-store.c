@@ -19,6 +19,7 @@
 #include "mk-fts-tokenizer.h"
 #include "mk-json-text.h"
 #include "mk-store.h"
+#include "mk-store-private.h"
 
 #define BUSY_TIMEOUT_MS 5000
 #define MAX_CACHED_STATEMENTS 64
@@ -75,6 +76,19 @@ static const char * const migrations[] = {
   "  key   TEXT PRIMARY KEY,"
   "  value TEXT"
   ");",
+  /* 2: local edits waiting for the server, conflicts, notification history */
+  "ALTER TABLE resource ADD COLUMN local INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE outbox ADD COLUMN state TEXT NOT NULL DEFAULT 'pending';"
+  "ALTER TABLE outbox ADD COLUMN if_none_exist TEXT;"
+  "ALTER TABLE outbox ADD COLUMN server_json TEXT;"
+  "CREATE INDEX outbox_state ON outbox (state, seq);"
+  "ALTER TABLE notification_log ADD COLUMN kind TEXT;"
+  "ALTER TABLE notification_log ADD COLUMN resource TEXT;"
+  "ALTER TABLE notification_log ADD COLUMN title TEXT;"
+  "ALTER TABLE notification_log ADD COLUMN body TEXT;"
+  "ALTER TABLE notification_log ADD COLUMN due TEXT;"
+  "ALTER TABLE notification_log ADD COLUMN state TEXT NOT NULL DEFAULT 'shown';"
+  "CREATE INDEX notification_log_fired ON notification_log (fired_at);",
 };
 
 #define RESOURCE_COLUMNS "r.type, r.id, r.version_id, r.last_updated, r.json, " \
@@ -104,17 +118,12 @@ G_DEFINE_QUARK (mk-store-error-quark, mk_store_error)
 enum { CHANGED, N_SIGNALS };
 static guint signals [N_SIGNALS];
 
-/* A cached statement, reset (not finalized) when it goes out of scope. */
-typedef sqlite3_stmt MkCachedStmt;
-
-static void
+void
 mk_cached_stmt_reset (MkCachedStmt *stmt)
 {
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
 }
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (MkCachedStmt, mk_cached_stmt_reset)
 
 
 /* ---------------------------------------------------------------------- */
@@ -191,9 +200,9 @@ mk_store_init (MkStore *self)
 
 /* ---------------------------------------------------------------------- */
 
-static gboolean
-set_sql_error (MkStore    *self,
-               GError    **error)
+gboolean
+mk_store_set_sql_error (MkStore  *self,
+                        GError  **error)
 {
   g_set_error (error, MK_STORE_ERROR, MK_STORE_ERROR_SQL,
                /* Translators: %s is SQLite's own (English) error text */
@@ -202,9 +211,9 @@ set_sql_error (MkStore    *self,
   return FALSE;
 }
 
-static gboolean
-exec_sql (MkStore     *self,
-          const char  *sql,
+gboolean
+mk_store_exec (MkStore     *self,
+               const char  *sql,
           GError     **error)
 {
   char *message = NULL;
@@ -222,10 +231,10 @@ exec_sql (MkStore     *self,
 }
 
 /* Returns a cached prepared statement for @sql, reset and with no bindings. */
-static MkCachedStmt *
-prepare (MkStore     *self,
-         const char  *sql,
-         GError     **error)
+MkCachedStmt *
+mk_store_prepare (MkStore     *self,
+                  const char  *sql,
+                  GError     **error)
 {
   sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
 
@@ -238,7 +247,7 @@ prepare (MkStore     *self,
 
   if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
     {
-      set_sql_error (self, error);
+      mk_store_set_sql_error (self, error);
       return NULL;
     }
 
@@ -250,10 +259,10 @@ prepare (MkStore     *self,
   return stmt;
 }
 
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           index,
-           const char   *value)
+void
+mk_store_bind_text (sqlite3_stmt *stmt,
+                    int           index,
+                    const char   *value)
 {
   if (value == NULL)
     sqlite3_bind_null (stmt, index);
@@ -261,9 +270,9 @@ bind_text (sqlite3_stmt *stmt,
     sqlite3_bind_text (stmt, index, value, -1, SQLITE_TRANSIENT);
 }
 
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           column)
+char *
+mk_store_column_dup (sqlite3_stmt *stmt,
+                     int           column)
 {
   return g_strdup ((const char *) sqlite3_column_text (stmt, column));
 }
@@ -293,6 +302,24 @@ emit_changed (MkStore *self)
                                 emit_changed_idle, g_object_ref (self), g_object_unref);
 }
 
+void
+mk_store_lock (MkStore *self)
+{
+  g_rec_mutex_lock (&self->lock);
+}
+
+void
+mk_store_unlock (MkStore *self)
+{
+  g_rec_mutex_unlock (&self->lock);
+}
+
+void
+mk_store_mark_changed (MkStore *self)
+{
+  self->tx_changed = TRUE;
+}
+
 /* ---------------------------------------------------------------------- */
 /* Transactions */
 
@@ -311,7 +338,7 @@ mk_store_begin (MkStore  *self,
   else
     sql = g_strdup_printf ("SAVEPOINT mk_%u", self->tx_depth);
 
-  if (!exec_sql (self, sql, error))
+  if (!mk_store_exec (self, sql, error))
     {
       g_rec_mutex_unlock (&self->lock);
       return FALSE;
@@ -338,7 +365,7 @@ mk_store_commit (MkStore  *self,
   else
     sql = g_strdup_printf ("RELEASE mk_%u", self->tx_depth - 1);
 
-  if (!exec_sql (self, sql, error))
+  if (!mk_store_exec (self, sql, error))
     {
       /* The caller still owns the transaction and must roll it back. */
       return FALSE;
@@ -372,7 +399,7 @@ mk_store_rollback (MkStore *self)
     sql = g_strdup_printf ("ROLLBACK TO mk_%u; RELEASE mk_%u",
                            self->tx_depth - 1, self->tx_depth - 1);
 
-  if (!exec_sql (self, sql, NULL))
+  if (!mk_store_exec (self, sql, NULL))
     g_warning ("Could not roll back a store transaction: %s", sqlite3_errmsg (self->db));
 
   self->tx_depth--;
@@ -399,14 +426,14 @@ read_user_version (MkStore  *self,
   int rc;
 
   if (sqlite3_prepare_v2 (self->db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK)
-    return set_sql_error (self, error);
+    return mk_store_set_sql_error (self, error);
 
   rc = sqlite3_step (stmt);
   *version = rc == SQLITE_ROW ? sqlite3_column_int (stmt, 0) : 0;
   sqlite3_finalize (stmt);
 
   if (rc != SQLITE_ROW)
-    return set_sql_error (self, error);
+    return mk_store_set_sql_error (self, error);
 
   return TRUE;
 }
@@ -435,14 +462,14 @@ migrate (MkStore  *self,
       g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", v);
       g_autoptr(GError) local_error = NULL;
 
-      if (!exec_sql (self, "BEGIN IMMEDIATE", error))
+      if (!mk_store_exec (self, "BEGIN IMMEDIATE", error))
         return FALSE;
 
-      if (!exec_sql (self, migrations[v - 1], &local_error) ||
-          !exec_sql (self, set_version, &local_error) ||
-          !exec_sql (self, "COMMIT", &local_error))
+      if (!mk_store_exec (self, migrations[v - 1], &local_error) ||
+          !mk_store_exec (self, set_version, &local_error) ||
+          !mk_store_exec (self, "COMMIT", &local_error))
         {
-          exec_sql (self, "ROLLBACK", NULL);
+          mk_store_exec (self, "ROLLBACK", NULL);
           g_set_error (error, MK_STORE_ERROR, MK_STORE_ERROR_SQL,
                        _("Could not upgrade the medical card to data format %d: %s"),
                        v, local_error->message);
@@ -527,7 +554,7 @@ mk_store_open (const char  *path,
       return NULL;
     }
 
-  if (!exec_sql (self, "PRAGMA journal_mode = WAL;"
+  if (!mk_store_exec (self, "PRAGMA journal_mode = WAL;"
                        "PRAGMA foreign_keys = ON;"
                        "PRAGMA synchronous = NORMAL;", &local_error))
     {
@@ -725,7 +752,7 @@ import_resource (MkStore          *self,
       return FALSE;
     }
 
-  stmt = prepare (self, "SELECT version_id, last_updated, fts_rowid FROM resource "
+  stmt = mk_store_prepare (self, "SELECT version_id, last_updated, fts_rowid FROM resource "
                         "WHERE type = ?1 AND id = ?2", error);
   if (stmt == NULL)
     return FALSE;
@@ -735,13 +762,13 @@ import_resource (MkStore          *self,
   if (rc == SQLITE_ROW)
     {
       exists = TRUE;
-      old_vid = column_dup (stmt, 0);
-      old_updated = column_dup (stmt, 1);
+      old_vid = mk_store_column_dup (stmt, 0);
+      old_updated = mk_store_column_dup (stmt, 1);
       old_fts_rowid = sqlite3_column_int64 (stmt, 2);
     }
   mk_cached_stmt_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return set_sql_error (self, error);
+    return mk_store_set_sql_error (self, error);
 
   if (exists && !should_replace (old_vid, old_updated, vid, updated))
     {
@@ -754,7 +781,7 @@ import_resource (MkStore          *self,
 
   if (old_fts_rowid > 0)
     {
-      stmt = prepare (self, "DELETE FROM resource_fts WHERE rowid = ?1", error);
+      stmt = mk_store_prepare (self, "DELETE FROM resource_fts WHERE rowid = ?1", error);
       if (stmt == NULL)
         goto fail;
       sqlite3_bind_int64 (stmt, 1, old_fts_rowid);
@@ -766,7 +793,7 @@ import_resource (MkStore          *self,
 
   if (index.text != NULL)
     {
-      stmt = prepare (self, "INSERT INTO resource_fts (text, type, id) VALUES (?1, ?2, ?3)", error);
+      stmt = mk_store_prepare (self, "INSERT INTO resource_fts (text, type, id) VALUES (?1, ?2, ?3)", error);
       if (stmt == NULL)
         goto fail;
       sqlite3_bind_text (stmt, 1, index.text, -1, SQLITE_STATIC);
@@ -784,7 +811,7 @@ import_resource (MkStore          *self,
   else
     json = json_to_string (node, FALSE);
 
-  stmt = prepare (self,
+  stmt = mk_store_prepare (self,
                   "INSERT INTO resource (type, id, version_id, last_updated, deleted, json, "
                   "                      date, status, kind, code, subject, fts_rowid) "
                   "VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
@@ -798,14 +825,14 @@ import_resource (MkStore          *self,
     goto fail;
   sqlite3_bind_text (stmt, 1, type, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, id, -1, SQLITE_STATIC);
-  bind_text (stmt, 3, vid);
-  bind_text (stmt, 4, updated);
+  mk_store_bind_text (stmt, 3, vid);
+  mk_store_bind_text (stmt, 4, updated);
   sqlite3_bind_text (stmt, 5, json, -1, SQLITE_STATIC);
-  bind_text (stmt, 6, index.date);
-  bind_text (stmt, 7, index.status);
-  bind_text (stmt, 8, index.kind);
-  bind_text (stmt, 9, index.code);
-  bind_text (stmt, 10, index.subject);
+  mk_store_bind_text (stmt, 6, index.date);
+  mk_store_bind_text (stmt, 7, index.status);
+  mk_store_bind_text (stmt, 8, index.kind);
+  mk_store_bind_text (stmt, 9, index.code);
+  mk_store_bind_text (stmt, 10, index.subject);
   if (fts_rowid > 0)
     sqlite3_bind_int64 (stmt, 11, fts_rowid);
   else
@@ -820,7 +847,7 @@ import_resource (MkStore          *self,
   return TRUE;
 
 fail_sql:
-  set_sql_error (self, error);
+  mk_store_set_sql_error (self, error);
 fail:
   mk_resource_index_clear (&index);
   return FALSE;
@@ -859,16 +886,16 @@ import_deletion (MkStore        *self,
 
   *handled = TRUE;
 
-  stmt = prepare (self, "UPDATE resource SET deleted = 1 "
+  stmt = mk_store_prepare (self, "UPDATE resource SET deleted = 1 "
                         "WHERE type = ?1 AND id = ?2 AND deleted = 0", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, parts[0]);
-  bind_text (stmt, 2, parts[1]);
+  mk_store_bind_text (stmt, 1, parts[0]);
+  mk_store_bind_text (stmt, 2, parts[1]);
   rc = sqlite3_step (stmt);
   mk_cached_stmt_reset (stmt);
   if (rc != SQLITE_DONE)
-    return set_sql_error (self, error);
+    return mk_store_set_sql_error (self, error);
 
   if (sqlite3_changes (self->db) > 0)
     stats_count (stats, parts[0]);
@@ -1225,14 +1252,14 @@ step_to_resource_row (MkStore     *self,
                       const char  *id,
                       GError     **error)
 {
-  g_autoptr(MkCachedStmt) stmt = prepare (self, sql, error);
+  g_autoptr(MkCachedStmt) stmt = mk_store_prepare (self, sql, error);
   int rc;
 
   if (stmt == NULL)
     return NULL;
 
-  bind_text (stmt, 1, resource_type);
-  bind_text (stmt, 2, id);
+  mk_store_bind_text (stmt, 1, resource_type);
+  mk_store_bind_text (stmt, 2, id);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     return g_steal_pointer (&stmt);
@@ -1240,7 +1267,7 @@ step_to_resource_row (MkStore     *self,
   if (rc == SQLITE_DONE)
     set_not_found (error, resource_type, id);
   else
-    set_sql_error (self, error);
+    mk_store_set_sql_error (self, error);
 
   return NULL;
 }
@@ -1284,7 +1311,7 @@ mk_store_get_json (MkStore     *self,
                                      "WHERE type = ?1 AND id = ?2 AND deleted = 0",
                                resource_type, id, error);
 
-  return stmt != NULL ? column_dup (stmt, 0) : NULL;
+  return stmt != NULL ? mk_store_column_dup (stmt, 0) : NULL;
 }
 
 MkResource *
@@ -1335,18 +1362,18 @@ mk_store_count_by_type (MkStore  *self,
   g_return_val_if_fail (MK_IS_STORE (self), NULL);
 
   locker = g_rec_mutex_locker_new (&self->lock);
-  stmt = prepare (self, "SELECT type, count(*) FROM resource WHERE deleted = 0 GROUP BY type", error);
+  stmt = mk_store_prepare (self, "SELECT type, count(*) FROM resource WHERE deleted = 0 GROUP BY type", error);
   if (stmt == NULL)
     return NULL;
 
   counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_hash_table_insert (counts, column_dup (stmt, 0),
+    g_hash_table_insert (counts, mk_store_column_dup (stmt, 0),
                          GUINT_TO_POINTER ((guint) sqlite3_column_int64 (stmt, 1)));
 
   if (rc != SQLITE_DONE)
     {
-      set_sql_error (self, error);
+      mk_store_set_sql_error (self, error);
       return NULL;
     }
 
@@ -1359,13 +1386,13 @@ single_count (MkStore     *self,
               guint       *count,
               GError     **error)
 {
-  g_autoptr(MkCachedStmt) stmt = prepare (self, sql, error);
+  g_autoptr(MkCachedStmt) stmt = mk_store_prepare (self, sql, error);
 
   if (stmt == NULL)
     return FALSE;
 
   if (sqlite3_step (stmt) != SQLITE_ROW)
-    return set_sql_error (self, error);
+    return mk_store_set_sql_error (self, error);
 
   *count = (guint) sqlite3_column_int64 (stmt, 0);
   return TRUE;
@@ -1470,7 +1497,7 @@ mk_store_search (MkStore     *self,
     return g_steal_pointer (&hits);
 
   locker = g_rec_mutex_locker_new (&self->lock);
-  stmt = prepare (self,
+  stmt = mk_store_prepare (self,
                   "SELECT f.type, f.id, snippet (resource_fts, 0, '[', ']', '…', 12), "
                   "       bm25 (resource_fts) AS rank "
                   "FROM resource_fts f JOIN resource r ON r.type = f.type AND r.id = f.id "
@@ -1480,23 +1507,23 @@ mk_store_search (MkStore     *self,
   if (stmt == NULL)
     return NULL;
 
-  bind_text (stmt, 1, fts_query);
+  mk_store_bind_text (stmt, 1, fts_query);
   sqlite3_bind_int64 (stmt, 2, limit);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       MkSearchHit *hit = g_new0 (MkSearchHit, 1);
 
-      hit->resource_type = column_dup (stmt, 0);
-      hit->id = column_dup (stmt, 1);
-      hit->snippet = column_dup (stmt, 2);
+      hit->resource_type = mk_store_column_dup (stmt, 0);
+      hit->id = mk_store_column_dup (stmt, 1);
+      hit->snippet = mk_store_column_dup (stmt, 2);
       hit->rank = sqlite3_column_double (stmt, 3);
       g_ptr_array_add (hits, hit);
     }
 
   if (rc != SQLITE_DONE)
     {
-      set_sql_error (self, error);
+      mk_store_set_sql_error (self, error);
       return NULL;
     }
 
@@ -1587,13 +1614,13 @@ prepare_query (MkStore    *self,
                GPtrArray  *binds,
                GError    **error)
 {
-  sqlite3_stmt *stmt = prepare (self, sql->str, error);
+  sqlite3_stmt *stmt = mk_store_prepare (self, sql->str, error);
 
   if (stmt == NULL)
     return NULL;
 
   for (guint i = 0; i < binds->len; i++)
-    bind_text (stmt, i + 1, g_ptr_array_index (binds, i));
+    mk_store_bind_text (stmt, i + 1, g_ptr_array_index (binds, i));
 
   return stmt;
 }
@@ -1619,7 +1646,7 @@ mk_store_query_count (MkStore  *self,
 
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      set_sql_error (self, error);
+      mk_store_set_sql_error (self, error);
       return 0;
     }
 
@@ -1663,7 +1690,7 @@ mk_store_query_page (MkStore  *self,
 
   if (rc != SQLITE_DONE)
     {
-      set_sql_error (self, error);
+      mk_store_set_sql_error (self, error);
       return NULL;
     }
 
@@ -1686,16 +1713,16 @@ mk_store_get_meta (MkStore     *self,
   g_return_val_if_fail (key != NULL, NULL);
 
   locker = g_rec_mutex_locker_new (&self->lock);
-  stmt = prepare (self, "SELECT value FROM meta WHERE key = ?1", error);
+  stmt = mk_store_prepare (self, "SELECT value FROM meta WHERE key = ?1", error);
   if (stmt == NULL)
     return NULL;
 
-  bind_text (stmt, 1, key);
+  mk_store_bind_text (stmt, 1, key);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    return column_dup (stmt, 0);
+    return mk_store_column_dup (stmt, 0);
   if (rc != SQLITE_DONE)
-    set_sql_error (self, error);
+    mk_store_set_sql_error (self, error);
 
   return NULL;
 }
@@ -1714,19 +1741,19 @@ mk_store_set_meta (MkStore     *self,
 
   locker = g_rec_mutex_locker_new (&self->lock);
   if (value == NULL)
-    stmt = prepare (self, "DELETE FROM meta WHERE key = ?1", error);
+    stmt = mk_store_prepare (self, "DELETE FROM meta WHERE key = ?1", error);
   else
-    stmt = prepare (self, "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+    stmt = mk_store_prepare (self, "INSERT INTO meta (key, value) VALUES (?1, ?2) "
                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value", error);
   if (stmt == NULL)
     return FALSE;
 
-  bind_text (stmt, 1, key);
+  mk_store_bind_text (stmt, 1, key);
   if (value != NULL)
-    bind_text (stmt, 2, value);
+    mk_store_bind_text (stmt, 2, value);
 
   if (sqlite3_step (stmt) != SQLITE_DONE)
-    return set_sql_error (self, error);
+    return mk_store_set_sql_error (self, error);
 
   return TRUE;
 }
@@ -1740,7 +1767,7 @@ mk_store_clear_resources (MkStore  *self,
   if (!mk_store_begin (self, error))
     return FALSE;
 
-  if (!exec_sql (self, "DELETE FROM resource; DELETE FROM resource_fts;", error))
+  if (!mk_store_exec (self, "DELETE FROM resource; DELETE FROM resource_fts;", error))
     {
       mk_store_rollback (self);
       return FALSE;
