@@ -1,0 +1,59 @@
+/* mk-notification-log.h — what was already shown, so nothing is shown twice
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Implemented in mk-store-notifications.c (the store module owns all SQL).
+ */
+#pragma once
+
+#include "mk-store.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  MK_NOTIFICATION_SHOWN,      /* handed to the desktop */
+  MK_NOTIFICATION_WITHDRAWN,  /* no longer true (visit cancelled, moved…) */
+  MK_NOTIFICATION_MERGED,     /* stale when caught up: folded into a summary */
+} MkNotificationState;
+
+typedef struct
+{
+  char                *key;        /* stable: kind + resource + version or target time */
+  char                *kind;
+  char                *resource;   /* "Type/id" or NULL */
+  char                *title;
+  char                *body;
+  char                *due;        /* ISO 8601 UTC: the moment it was due */
+  char                *fired_at;   /* ISO 8601 UTC: when it was recorded (MkClock) */
+  MkNotificationState  state;
+} MkNotificationRecord;
+
+void mk_notification_record_free (MkNotificationRecord *record);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MkNotificationRecord, mk_notification_record_free)
+
+/* Records @record (its key, kind, resource, title, body, due, fired_at,
+ * state) unless its key is already there. *@inserted tells whether this call
+ * recorded it: exactly one caller wins, also across processes (the key is
+ * the primary key; the insert is one statement). */
+gboolean   mk_store_record_notification     (MkStore                    *self,
+                                             const MkNotificationRecord *record,
+                                             gboolean                   *inserted,
+                                             GError                    **error);
+gboolean   mk_store_has_notification        (MkStore                    *self,
+                                             const char                 *key,
+                                             GError                    **error);
+gboolean   mk_store_set_notification_state  (MkStore                    *self,
+                                             const char                 *key,
+                                             MkNotificationState         state,
+                                             GError                    **error);
+/* The newest first, at most @limit (MkNotificationRecord). */
+GPtrArray *mk_store_list_notifications      (MkStore                    *self,
+                                             guint                       limit,
+                                             GError                    **error);
+/* Shown records about @resource ("Type/id"), e.g. to withdraw them. */
+GPtrArray *mk_store_list_notifications_for  (MkStore                    *self,
+                                             const char                 *resource,
+                                             GError                    **error);
+
+G_END_DECLS
