@@ -16,6 +16,11 @@ packages=(
   xvfb xauth desktop-file-utils appstream sqlite3 gnutls-bin gnome-keyring
   libgtk-4-bin curl locales
 )
+# Node.js runs the independent FHIR and OAuth servers of the interop tests;
+# the machine's own node is fine, Debian's otherwise.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
