@@ -88,7 +88,7 @@ mk_document_row_update (MkRow *row)
     date = mk_format_fhir_date (document->date);
   if (institution != NULL && date != NULL)
     /* Translators: a document's date and the institution that issued it */
-    subtitle = g_strdup_printf (C_("document", "%s, %s"), date, institution);
+    subtitle = g_strdup_printf (C_("document date and institution", "%s, %s"), date, institution);
   else
     subtitle = g_strdup (date != NULL ? date : institution);
   mk_row_util_set_label (self->subtitle_label, subtitle);
@@ -98,7 +98,7 @@ mk_document_row_update (MkRow *row)
   type_name = dup_content_type_name (document->content_type);
   if (size != NULL && type_name != NULL)
     /* Translators: a file's type and size, e.g. "PDF, 48.2 kB" */
-    details = g_strdup_printf (C_("document", "%s, %s"), type_name, size);
+    details = g_strdup_printf (C_("file type and size", "%s, %s"), type_name, size);
   else
     details = g_strdup (type_name != NULL ? type_name : size);
   mk_row_util_set_label (self->details_label, details);

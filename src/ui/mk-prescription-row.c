@@ -134,7 +134,7 @@ mk_prescription_row_update (MkRow *row)
   intake = dup_intake_period (request);
   if (request->dosage_text != NULL && intake != NULL)
     /* Translators: a dosage and an intake period, e.g. "1 tablet twice a day, for 10 days" */
-    subtitle = g_strdup_printf (C_("dosage", "%s, %s"), request->dosage_text, intake);
+    subtitle = g_strdup_printf (C_("dosage and intake period", "%s, %s"), request->dosage_text, intake);
   else
     subtitle = g_strdup (request->dosage_text != NULL ? request->dosage_text : intake);
   mk_row_util_set_label (self->subtitle_label, subtitle);

@@ -219,8 +219,9 @@ describe_condition (MkRecordRow *self,
 
   text->title = dup_condition_title (condition);
   doctor = mk_row_util_dup_reference_name (mk_row_get_store (MK_ROW (self)), &condition->asserter);
-  text->subtitle = join_parts (condition->category != NULL ? condition->category : C_("record", "Diagnosis"),
-                               or_empty (doctor), NULL);
+  /* Not condition->category: servers send the HL7 terminology's English
+   * display ("Encounter Diagnosis"), which reads wrong in a Russian list. */
+  text->subtitle = join_parts (C_("record", "Diagnosis"), or_empty (doctor), NULL);
   date = dup_date (condition->recorded_date != NULL ? condition->recorded_date : condition->onset);
   text->details = date != NULL ? g_steal_pointer (&date) : NULL;
 
