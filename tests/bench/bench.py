@@ -529,9 +529,14 @@ def machine_summary(cli, gui):
                     break
     except OSError:
         pass
-    parts = ["Measured %s on %s, %d CPUs (%s), Python %s, sqlite3 shell %s" % (
+    try:
+        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                             text=True, cwd=os.path.dirname(os.path.abspath(__file__))).stdout.strip()
+    except OSError:
+        rev = ""
+    parts = ["Measured %s on %s, %d CPUs (%s), Python %s, sqlite3 shell %s%s" % (
         dt.date.today().isoformat(), platform.platform(), os.cpu_count() or 0, cpu,
-        platform.python_version(), sqlite_version())]
+        platform.python_version(), sqlite_version(), ", tree at %s" % rev if rev else "")]
     if cli:
         parts.append("%d resources (%.1f MB NDJSON), app store %.1f MB, %d repetitions (median)" % (
             cli["resources"], cli["clinic_bytes"] / 1e6, cli.get("app_db_bytes", 0) / 1e6, cli["reps"]))
