@@ -33,6 +33,9 @@ static const MkCliCommand commands[] = {
   { "demo", "",
     N_("Replace the card with the demo card"),
     MK_CLI_OPTION_NONE, 0, 0, mk_cli_command_demo },
+  { "reminders", "",
+    N_("List the reminders due now or at --at; --fire records them as shown"),
+    MK_CLI_OPTION_JSON, 0, 0, mk_cli_command_reminders },
   { "help", N_("[COMMAND]"),
     N_("Show this help, or the help of a command"),
     MK_CLI_OPTION_NONE, 0, 1, NULL },
@@ -138,6 +141,8 @@ command_context_new (const MkCliCommand *command,
     g_option_context_add_main_entries (context, json_entries, GETTEXT_PACKAGE);
   if (command->options & MK_CLI_OPTION_LIMIT)
     g_option_context_add_main_entries (context, limit_entries, GETTEXT_PACKAGE);
+  if (strcmp (command->name, "reminders") == 0)
+    g_option_context_add_main_entries (context, mk_cli_reminders_entries (), GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, remaining_entries, GETTEXT_PACKAGE);
 
   return context;

@@ -88,4 +88,9 @@ gboolean  mk_cli_command_search      (MkCli             *cli,
 gboolean  mk_cli_command_demo        (MkCli             *cli,
                                       GError           **error);
 
+/* mk-cli-reminders.c */
+gboolean      mk_cli_command_reminders (MkCli           *cli,
+                                        GError         **error);
+GOptionEntry *mk_cli_reminders_entries (void);
+
 G_END_DECLS

@@ -56,4 +56,44 @@ GPtrArray *mk_store_list_notifications_for  (MkStore                    *self,
                                              const char                 *resource,
                                              GError                    **error);
 
+/* "shown", "withdrawn", "merged" (the notification_log.state values). */
+const char *mk_notification_state_to_string   (MkNotificationState state);
+gboolean    mk_notification_state_from_string (const char          *name,
+                                               MkNotificationState *state);
+
+/* Records in @state (MkNotificationRecord), the newest first. */
+GPtrArray *mk_store_list_notifications_in_state (MkStore             *self,
+                                                 MkNotificationState  state,
+                                                 GError             **error);
+
+/* ---- What MkReminders reads (the store module owns the SQL) ---- */
+
+/* Stored, not deleted resources of @resource_type (MkResource), optionally
+ * only of @kind, only with the derived date ≥ @date_from (UTC
+ * "YYYY-MM-DDTHH:MM:SSZ", compared as text) and only with a stored
+ * meta.lastUpdated text ≥ @updated_from (a coarse pre-filter: compare the
+ * parsed instants afterwards). NULL filters are ignored. */
+GPtrArray *mk_store_list_reminder_resources  (MkStore                    *self,
+                                             const char                 *resource_type,
+                                             const char                 *kind,
+                                             const char                 *date_from,
+                                             const char                 *updated_from,
+                                             GError                    **error);
+/* TRUE in *@local when the stored row is a local edit not yet accepted by
+ * the server, or the outbox holds an entry for it. */
+gboolean   mk_store_get_resource_local       (MkStore                    *self,
+                                             const char                 *resource_type,
+                                             const char                 *id,
+                                             gboolean                   *local,
+                                             GError                    **error);
+/* Outbox entries in the conflict state: how many and the newest seq (0). */
+gboolean   mk_store_get_outbox_conflicts     (MkStore                    *self,
+                                             guint                      *count,
+                                             gint64                     *max_seq,
+                                             GError                    **error);
+/* Meta key → value (both char*) for every meta key starting with @prefix. */
+GHashTable *mk_store_list_meta_with_prefix   (MkStore                    *self,
+                                             const char                 *prefix,
+                                             GError                    **error);
+
 G_END_DECLS
