@@ -38,9 +38,25 @@ char     *mk_secret_lookup_token (const char    *account_uuid,
                                   MkTokenKind    kind,
                                   GCancellable  *cancellable,
                                   GError       **error);
+/* The same, with the item labelled "Medkarta token for <host of @server_url>"
+ * (no personal data in labels: they are visible without unlocking). */
+gboolean  mk_secret_store_token_for_server (const char  *account_uuid,
+                                  const char    *server_url,
+                                  MkTokenKind    kind,
+                                  const char    *token,
+                                  GCancellable  *cancellable,
+                                  GError       **error);
+/* Removes one token (no error when there is none). */
+gboolean  mk_secret_clear_token  (const char    *account_uuid,
+                                  MkTokenKind    kind,
+                                  GCancellable  *cancellable,
+                                  GError       **error);
+/* Removes every token of the account (no error when there is none). */
 gboolean  mk_secret_clear_tokens (const char    *account_uuid,
                                   GCancellable  *cancellable,
                                   GError       **error);
+typedef char MkSecretToken;   /* for g_autoptr(MkSecretToken) */
 void      mk_secret_free_token   (char          *token);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MkSecretToken, mk_secret_free_token)
 
 G_END_DECLS
