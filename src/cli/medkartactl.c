@@ -36,6 +36,15 @@ static const MkCliCommand commands[] = {
   { "reminders", "",
     N_("List the reminders due now or at --at; --fire records them as shown"),
     MK_CLI_OPTION_JSON, 0, 0, mk_cli_command_reminders },
+  { "book", N_("SLOT_ID"),
+    N_("Book a visit in a free time slot (sent on the next sync)"),
+    MK_CLI_OPTION_REASON, 1, 1, mk_cli_command_book },
+  { "cancel", N_("APPOINTMENT_ID"),
+    N_("Cancel a visit (sent on the next sync)"),
+    MK_CLI_OPTION_REASON, 1, 1, mk_cli_command_cancel },
+  { "outbox", "",
+    N_("List the edits waiting to be sent"),
+    MK_CLI_OPTION_JSON, 0, 0, mk_cli_command_outbox },
   { "help", N_("[COMMAND]"),
     N_("Show this help, or the help of a command"),
     MK_CLI_OPTION_NONE, 0, 1, NULL },
@@ -119,6 +128,11 @@ command_context_new (const MkCliCommand *command,
       N_("Show at most N hits (default: 20)"), N_("N") },
     { NULL }
   };
+  GOptionEntry reason_entries[] = {
+    { "reason", 'r', 0, G_OPTION_ARG_STRING, &cli->reason,
+      N_("Why (stored with the visit)"), N_("TEXT") },
+    { NULL }
+  };
   GOptionEntry remaining_entries[] = {
     { G_OPTION_REMAINING, 0, 0,
       strcmp (command->name, "import") == 0 ? G_OPTION_ARG_FILENAME_ARRAY : G_OPTION_ARG_STRING_ARRAY,
@@ -141,6 +155,8 @@ command_context_new (const MkCliCommand *command,
     g_option_context_add_main_entries (context, json_entries, GETTEXT_PACKAGE);
   if (command->options & MK_CLI_OPTION_LIMIT)
     g_option_context_add_main_entries (context, limit_entries, GETTEXT_PACKAGE);
+  if (command->options & MK_CLI_OPTION_REASON)
+    g_option_context_add_main_entries (context, reason_entries, GETTEXT_PACKAGE);
   if (strcmp (command->name, "reminders") == 0)
     g_option_context_add_main_entries (context, mk_cli_reminders_entries (), GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, remaining_entries, GETTEXT_PACKAGE);
@@ -280,6 +296,7 @@ run (int    argc,
 
 out:
   g_free (cli.data_dir);
+  g_free (cli.reason);
   g_strfreev (cli.args);
   return status;
 }

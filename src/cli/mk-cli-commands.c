@@ -8,9 +8,11 @@
 
 #include <glib/gi18n.h>
 
+#include "mk-account.h"
 #include "mk-cli.h"
 #include "mk-clock.h"
 #include "mk-demo.h"
+#include "mk-outbox.h"
 
 /* import ---------------------------------------------------------------- */
 
@@ -78,13 +80,19 @@ typedef struct
   int         schema_version;
   GHashTable *resources;   /* resourceType → GUINT_TO_POINTER (count) */
   guint       total;
-  guint       outbox;
+  guint       outbox;          /* edits waiting to be sent */
+  guint       outbox_failed;   /* edits the server refused */
+  guint       conflicts;       /* edits the server changed meanwhile */
+  char       *last_sync;       /* ISO 8601 UTC, or NULL */
+  char       *server;          /* base URL, or NULL */
 } MkCliStatus;
 
 static void
 mk_cli_status_free (MkCliStatus *status)
 {
   g_free (status->data_dir);
+  g_free (status->last_sync);
+  g_free (status->server);
   g_clear_pointer (&status->resources, g_hash_table_unref);
   g_free (status);
 }
@@ -117,7 +125,15 @@ status_collect (MkCli   *cli,
   while (g_hash_table_iter_next (&iter, NULL, &value))
     status->total += GPOINTER_TO_UINT (value);
 
-  status->outbox = mk_store_count_outbox (store, &local_error);
+  status->outbox = mk_store_count_outbox_state (store, MK_OUTBOX_PENDING, &local_error);
+  if (local_error == NULL)
+    status->outbox_failed = mk_store_count_outbox_state (store, MK_OUTBOX_FAILED, &local_error);
+  if (local_error == NULL)
+    status->conflicts = mk_store_count_outbox_state (store, MK_OUTBOX_CONFLICT, &local_error);
+  if (local_error == NULL)
+    status->last_sync = mk_store_get_meta (store, MK_ACCOUNT_META_LAST_SYNC, &local_error);
+  if (local_error == NULL)
+    status->server = mk_store_get_meta (store, MK_ACCOUNT_META_SERVER_URL, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -153,6 +169,20 @@ status_print_json (MkCliStatus *status)
   json_builder_add_int_value (builder, status->total);
   json_builder_set_member_name (builder, "outbox");
   json_builder_add_int_value (builder, status->outbox);
+  json_builder_set_member_name (builder, "outbox_failed");
+  json_builder_add_int_value (builder, status->outbox_failed);
+  json_builder_set_member_name (builder, "conflicts");
+  json_builder_add_int_value (builder, status->conflicts);
+  json_builder_set_member_name (builder, "last_sync");
+  if (status->last_sync != NULL)
+    json_builder_add_string_value (builder, status->last_sync);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "server");
+  if (status->server != NULL)
+    json_builder_add_string_value (builder, status->server);
+  else
+    json_builder_add_null_value (builder);
   json_builder_set_member_name (builder, "schema_version");
   json_builder_add_int_value (builder, status->schema_version);
   json_builder_set_member_name (builder, "data_dir");
@@ -181,6 +211,22 @@ status_print_text (MkCliStatus *status)
                                "%u local edits waiting to be sent",
                                status->outbox),
                      status->outbox);
+  if (status->outbox_failed > 0)
+    mk_cli_print_line (ngettext ("%u local edit refused by the server",
+                                 "%u local edits refused by the server",
+                                 status->outbox_failed),
+                       status->outbox_failed);
+  if (status->conflicts > 0)
+    mk_cli_print_line (ngettext ("%u conflict to resolve",
+                                 "%u conflicts to resolve",
+                                 status->conflicts),
+                       status->conflicts);
+  if (status->server != NULL)
+    /* Translators: %s is the FHIR server's address */
+    mk_cli_print_line (_("Server: %s"), status->server);
+  if (status->last_sync != NULL)
+    /* Translators: %s is a date and time (ISO 8601, UTC) */
+    mk_cli_print_line (_("Last sync: %s"), status->last_sync);
 }
 
 gboolean

@@ -32,6 +32,7 @@ typedef enum
   MK_CLI_OPTION_NONE  = 0,
   MK_CLI_OPTION_JSON  = 1 << 0,   /* --json */
   MK_CLI_OPTION_LIMIT = 1 << 1,   /* --limit N */
+  MK_CLI_OPTION_REASON = 1 << 2,  /* --reason TEXT */
 } MkCliOptionFlags;
 
 /* The parsed command line handed to a command. */
@@ -40,6 +41,7 @@ typedef struct
   char     *data_dir;   /* --data-dir (filename encoding), NULL = the default account */
   gboolean  json;       /* --json */
   int       limit;      /* --limit, MK_CLI_DEFAULT_LIMIT unless given */
+  char     *reason;     /* --reason (UTF-8), NULL unless given */
   char    **args;       /* positional arguments after the command name (NULL-terminated) */
 } MkCli;
 
@@ -92,5 +94,13 @@ gboolean  mk_cli_command_demo        (MkCli             *cli,
 gboolean      mk_cli_command_reminders (MkCli           *cli,
                                         GError         **error);
 GOptionEntry *mk_cli_reminders_entries (void);
+
+/* mk-cli-edits.c */
+gboolean  mk_cli_command_book        (MkCli             *cli,
+                                      GError           **error);
+gboolean  mk_cli_command_cancel      (MkCli             *cli,
+                                      GError           **error);
+gboolean  mk_cli_command_outbox      (MkCli             *cli,
+                                      GError           **error);
 
 G_END_DECLS

@@ -57,9 +57,31 @@ gboolean   mk_store_queue_edit          (MkStore        *self,
                                          gint64         *seq,
                                          GError        **error);
 
-/* Entries in seq order; @state_filter < 0 lists every state. */
+/* Stores @json as a local version of a resource WITHOUT an outbox entry,
+ * for a change the server makes by itself as a consequence of a queued
+ * edit (a Slot becomes busy when its Appointment is created). The row is
+ * flagged local, but with no entry waiting the next pull that brings a
+ * newer version replaces it. Emits ::changed. */
+gboolean   mk_store_put_local           (MkStore        *self,
+                                         const char     *json,
+                                         GError        **error);
+
+/* Entries in seq order; @state_filter < 0 lists every state. Edits of one
+ * resource must be pushed in order: an entry waits while an earlier entry
+ * of the same resource is FAILED or in CONFLICT. When an entry is
+ * accepted, the later entries of the same resource are moved on top of the
+ * server's answer (id of a create, meta.versionId and If-Match). A second
+ * update of a resource whose update was not tried yet replaces that entry
+ * (same seq). */
 GPtrArray *mk_store_list_outbox         (MkStore        *self,
                                          int             state_filter,
+                                         GError        **error);
+/* One entry as it stands now (NULL with MK_STORE_ERROR_NOT_FOUND when it
+ * is gone). A push loop working from a list should re-read each entry
+ * before sending it: accepting an earlier edit of the same resource
+ * rewrites the later ones. */
+MkOutboxEntry *mk_store_get_outbox_entry (MkStore       *self,
+                                         gint64          seq,
                                          GError        **error);
 guint      mk_store_count_outbox_state  (MkStore        *self,
                                          MkOutboxState   state,

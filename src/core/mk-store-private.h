@@ -43,4 +43,13 @@ void          mk_store_unlock        (MkStore       *self);
 /* Inside a transaction: resources changed, emit ::changed after commit. */
 void          mk_store_mark_changed  (MkStore       *self);
 
+/* Stores one resource (@json: an object with resourceType and id) without
+ * the upsert rule, as a local edit (@local, resource.local = 1) or as the
+ * server's answer (local = 0); derived columns and FTS follow. Its own
+ * (nested) transaction; ::changed after the outermost commit. */
+gboolean      mk_store_put_resource_json (MkStore     *self,
+                                          const char  *json,
+                                          gboolean     local,
+                                          GError     **error);
+
 G_END_DECLS

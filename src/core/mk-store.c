@@ -682,6 +682,16 @@ stats_count (MkImportStats *stats,
   stats->n_stored++;
 }
 
+/* How a resource is written: by an import or pull (the upsert rule, and a
+ * local edit waiting in the outbox is kept), or unconditionally as the
+ * server's answer or as a local edit (mk_store_put_resource_json()). */
+typedef enum
+{
+  PUT_IMPORT,
+  PUT_SERVER,
+  PUT_LOCAL,
+} PutMode;
+
 /* @text/@span: where the resource stands in the imported text, so the
  * mirror keeps the server's bytes (numbers as written); NULL when unknown. */
 static gboolean
@@ -689,6 +699,7 @@ import_resource (MkStore          *self,
                  JsonNode         *node,
                  const char       *text,
                  const MkJsonSpan *span,
+                 PutMode           mode,
                  MkImportStats    *stats,
                  GError          **error)
 {
@@ -702,6 +713,7 @@ import_resource (MkStore          *self,
   const char *updated;
   gboolean wrong_type = FALSE;
   gboolean exists = FALSE;
+  gboolean pending_edit = FALSE;
   g_autofree char *old_vid = NULL;
   g_autofree char *old_updated = NULL;
   gint64 old_fts_rowid = 0;
@@ -752,8 +764,10 @@ import_resource (MkStore          *self,
       return FALSE;
     }
 
-  stmt = mk_store_prepare (self, "SELECT version_id, last_updated, fts_rowid FROM resource "
-                        "WHERE type = ?1 AND id = ?2", error);
+  stmt = mk_store_prepare (self, "SELECT version_id, last_updated, fts_rowid, "
+                        "  local AND EXISTS (SELECT 1 FROM outbox o WHERE o.type = ?1 AND o.id = ?2 "
+                        "                    AND o.state IN ('pending', 'conflict')) "
+                        "FROM resource WHERE type = ?1 AND id = ?2", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, type, -1, SQLITE_STATIC);
@@ -765,12 +779,16 @@ import_resource (MkStore          *self,
       old_vid = mk_store_column_dup (stmt, 0);
       old_updated = mk_store_column_dup (stmt, 1);
       old_fts_rowid = sqlite3_column_int64 (stmt, 2);
+      pending_edit = sqlite3_column_int (stmt, 3) != 0;
     }
   mk_cached_stmt_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return mk_store_set_sql_error (self, error);
 
-  if (exists && !should_replace (old_vid, old_updated, vid, updated))
+  /* A local edit waiting to be pushed (or in conflict) is never
+   * overwritten by pulled data: the push result replaces it. */
+  if (mode == PUT_IMPORT && exists &&
+      (pending_edit || !should_replace (old_vid, old_updated, vid, updated)))
     {
       stats->n_unchanged++;
       return TRUE;
@@ -813,13 +831,14 @@ import_resource (MkStore          *self,
 
   stmt = mk_store_prepare (self,
                   "INSERT INTO resource (type, id, version_id, last_updated, deleted, json, "
-                  "                      date, status, kind, code, subject, fts_rowid) "
-                  "VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+                  "                      date, status, kind, code, subject, fts_rowid, local) "
+                  "VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
                   "ON CONFLICT (type, id) DO UPDATE SET "
                   "  version_id = excluded.version_id, last_updated = excluded.last_updated, "
                   "  deleted = 0, json = excluded.json, date = excluded.date, "
                   "  status = excluded.status, kind = excluded.kind, code = excluded.code, "
-                  "  subject = excluded.subject, fts_rowid = excluded.fts_rowid",
+                  "  subject = excluded.subject, fts_rowid = excluded.fts_rowid, "
+                  "  local = excluded.local",
                   error);
   if (stmt == NULL)
     goto fail;
@@ -837,6 +856,7 @@ import_resource (MkStore          *self,
     sqlite3_bind_int64 (stmt, 11, fts_rowid);
   else
     sqlite3_bind_null (stmt, 11);
+  sqlite3_bind_int (stmt, 12, mode == PUT_LOCAL);
   rc = sqlite3_step (stmt);
   mk_cached_stmt_reset (stmt);
   if (rc != SQLITE_DONE)
@@ -987,7 +1007,8 @@ import_bundle (MkStore          *self,
         have_span = mk_json_text_find_member (text, &g_array_index (entry_spans, MkJsonSpan, i),
                                               "resource", &resource_span);
 
-      if (!import_resource (self, resource, text, have_span ? &resource_span : NULL, stats, error))
+      if (!import_resource (self, resource, text, have_span ? &resource_span : NULL,
+                            PUT_IMPORT, stats, error))
         {
           g_prefix_error (error,
                           /* Translators: a prefix before an error message */
@@ -1031,7 +1052,7 @@ import_root (MkStore        *self,
     }
 
   have_span = mk_json_text_scan_value (text, length, &pos, &span);
-  return import_resource (self, root, text, have_span ? &span : NULL, stats, error);
+  return import_resource (self, root, text, have_span ? &span : NULL, PUT_IMPORT, stats, error);
 }
 
 static gboolean
@@ -1129,7 +1150,7 @@ import_ndjson (MkStore        *self,
 
       line_pos = 0;
       have_span = mk_json_text_scan_value (p, line_end - p, &line_pos, &line_span);
-      if (!import_resource (self, root, p, have_span ? &line_span : NULL, stats, error))
+      if (!import_resource (self, root, p, have_span ? &line_span : NULL, PUT_IMPORT, stats, error))
         {
           g_prefix_error (error,
                           /* Translators: a prefix before an error message */
@@ -1210,6 +1231,65 @@ mk_store_import_json (MkStore        *self,
 
   if (stats_out != NULL)
     *stats_out = g_steal_pointer (&stats);
+
+  return TRUE;
+}
+
+/* For the outbox (mk-store-outbox.c): stores one resource unconditionally,
+ * as a local edit (@local: flagged until the server's answer replaces it)
+ * or as the server's answer, keeping derived columns and FTS in step. */
+gboolean
+mk_store_put_resource_json (MkStore     *self,
+                            const char  *json,
+                            gboolean     local,
+                            GError     **error)
+{
+  g_autoptr(MkImportStats) stats = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) parse_error = NULL;
+  MkJsonSpan span;
+  gsize pos = 0;
+  gsize length;
+  gboolean have_span;
+
+  g_return_val_if_fail (MK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (json != NULL, FALSE);
+
+  length = strlen (json);
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, json, length, &parse_error))
+    {
+      g_set_error (error, MK_STORE_ERROR, MK_STORE_ERROR_INVALID_JSON,
+                   _("The data is not valid JSON: %s"), parse_error->message);
+      return FALSE;
+    }
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error (error, MK_STORE_ERROR, MK_STORE_ERROR_INVALID_JSON,
+                   _("The data is empty"));
+      return FALSE;
+    }
+
+  stats = g_new0 (MkImportStats, 1);
+  stats->stored = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  if (!mk_store_begin (self, error))
+    return FALSE;
+
+  have_span = mk_json_text_scan_value (json, length, &pos, &span);
+  if (!import_resource (self, json_parser_get_root (parser), json, have_span ? &span : NULL,
+                        local ? PUT_LOCAL : PUT_SERVER, stats, error))
+    {
+      mk_store_rollback (self);
+      return FALSE;
+    }
+
+  self->tx_changed = TRUE;
+  if (!mk_store_commit (self, error))
+    {
+      mk_store_rollback (self);
+      return FALSE;
+    }
 
   return TRUE;
 }
