@@ -7,7 +7,11 @@
 #include <glib/gi18n.h>
 
 #include "mk-application.h"
+#include "mk-appointments-page.h"
+#include "mk-background.h"
 #include "mk-demo.h"
+#include "mk-notifier.h"
+#include "mk-preferences-window.h"
 #include "mk-ui-resources.h"
 #include "mk-window.h"
 
@@ -17,6 +21,10 @@ struct _MkApplication
 
   GSettings      *settings;   /* NULL when the schema is not installed */
   MkClock        *clock;
+  MkNotifier     *notifier;   /* reminders of the open card, also without a window */
+  gboolean        background; /* started with --background */
+  gboolean        held;       /* g_application_hold() for running in the background */
+  gboolean        quitting;
 };
 
 G_DEFINE_FINAL_TYPE (MkApplication, mk_application, ADW_TYPE_APPLICATION)
@@ -98,6 +106,14 @@ mk_application_get_settings (MkApplication *self)
   g_return_val_if_fail (MK_IS_APPLICATION (self), NULL);
 
   return self->settings;
+}
+
+MkNotifier *
+mk_application_get_notifier (MkApplication *self)
+{
+  g_return_val_if_fail (MK_IS_APPLICATION (self), NULL);
+
+  return self->notifier;
 }
 
 MkClock *
@@ -193,6 +209,43 @@ mk_application_maybe_exit_after_first_frame (MkApplication *self,
   gtk_widget_add_tick_callback (GTK_WIDGET (window), first_frame_tick, ff, NULL);
 }
 
+/* The store the options or the settings ask for; NULL without error when
+ * there is no account. */
+static MkStore *
+mk_application_open_store (MkApplication  *self,
+                           gboolean        demo,
+                           const char     *data_dir,
+                           GError        **error)
+{
+  if (demo)
+    return mk_application_open_demo_store (self->clock, error);
+
+  if (data_dir != NULL)
+    return mk_store_open_in_dir (data_dir, error);
+
+  if (self->settings != NULL)
+    {
+      g_autofree char *account = g_settings_get_string (self->settings, "active-account");
+
+      /* An empty active account means the first account, if any. */
+      if (*account == '\0')
+        {
+          g_auto(GStrv) accounts = g_settings_get_strv (self->settings, "accounts");
+
+          if (accounts[0] != NULL)
+            {
+              g_free (account);
+              account = g_strdup (accounts[0]);
+            }
+        }
+
+      if (*account != '\0')
+        return mk_application_open_account_store (account, error);
+    }
+
+  return NULL;
+}
+
 /* Opens the store the options or the settings ask for and shows it. */
 static int
 mk_application_open (MkApplication *self,
@@ -211,33 +264,7 @@ mk_application_open (MkApplication *self,
       return 0;
     }
 
-  if (demo)
-    {
-      store = mk_application_open_demo_store (self->clock, &error);
-    }
-  else if (data_dir != NULL)
-    {
-      store = mk_store_open_in_dir (data_dir, &error);
-    }
-  else if (self->settings != NULL)
-    {
-      g_autofree char *account = g_settings_get_string (self->settings, "active-account");
-
-      /* An empty active account means the first account, if any. */
-      if (*account == '\0')
-        {
-          g_auto(GStrv) accounts = g_settings_get_strv (self->settings, "accounts");
-
-          if (accounts[0] != NULL)
-            {
-              g_free (account);
-              account = g_strdup (accounts[0]);
-            }
-        }
-
-      if (*account != '\0')
-        store = mk_application_open_account_store (account, &error);
-    }
+  store = mk_application_open_store (self, demo, data_dir, &error);
 
   if (window == NULL)
     window = mk_window_new (self, store, self->clock);
@@ -260,6 +287,59 @@ mk_application_activate (GApplication *app)
   mk_application_open (MK_APPLICATION (app), FALSE, NULL);
 }
 
+/* Holds the application while it may run in the background. */
+static void
+mk_application_update_hold (MkApplication *self)
+{
+  gboolean hold = self->background ||
+                  (self->settings != NULL && g_settings_get_boolean (self->settings, "run-in-background"));
+
+  if (hold == self->held)
+    return;
+
+  self->held = hold;
+  if (hold)
+    g_application_hold (G_APPLICATION (self));
+  else
+    g_application_release (G_APPLICATION (self));
+}
+
+static void
+on_run_in_background_changed (MkApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!mk_background_set_autostart (g_settings_get_boolean (self->settings, "run-in-background"), &error))
+    g_message ("Cannot change the start at log-in: %s", error->message);
+  mk_application_update_hold (self);
+}
+
+/* --background: no window, only the reminders of the card. */
+static int
+mk_application_start_background (MkApplication *self,
+                                 gboolean       demo,
+                                 const char    *data_dir)
+{
+  g_autoptr(MkStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (mk_application_get_main_window (self) != NULL || mk_notifier_get_store (self->notifier) != NULL)
+    return 0;
+
+  store = mk_application_open_store (self, demo, data_dir, &error);
+  if (store == NULL)
+    {
+      if (error != NULL)
+        g_message ("Cannot open the card: %s", error->message);
+      return error != NULL ? 1 : 0;
+    }
+
+  self->background = TRUE;
+  mk_application_update_hold (self);
+  mk_notifier_set_store (self->notifier, store, self->clock);
+  return 0;
+}
+
 static int
 mk_application_command_line (GApplication            *app,
                              GApplicationCommandLine *cmdline)
@@ -268,8 +348,10 @@ mk_application_command_line (GApplication            *app,
   g_autofree char *data_dir = NULL;
   g_autofree char *data_dir_abs = NULL;
   gboolean demo = FALSE;
+  gboolean background = FALSE;
 
   g_variant_dict_lookup (options, "demo", "b", &demo);
+  g_variant_dict_lookup (options, "background", "b", &background);
   g_variant_dict_lookup (options, "data-dir", "^ay", &data_dir);
 
   if (data_dir != NULL)
@@ -277,6 +359,9 @@ mk_application_command_line (GApplication            *app,
       g_autoptr(GFile) file = g_application_command_line_create_file_for_arg (cmdline, data_dir);
       data_dir_abs = g_file_get_path (file);
     }
+
+  if (background)
+    return mk_application_start_background (MK_APPLICATION (app), demo, data_dir_abs);
 
   return mk_application_open (MK_APPLICATION (app), demo, data_dir_abs);
 }
@@ -301,6 +386,7 @@ mk_application_quit_action (GSimpleAction *action,
 {
   MkApplication *self = user_data;
 
+  self->quitting = TRUE;
   /* Close windows first so they save their state. */
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; )
     {
@@ -340,10 +426,130 @@ mk_application_about_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+/* Which view shows a resource type (app.open). */
+static const char *
+view_for_type (const char *type)
+{
+  static const struct {
+    const char *type;
+    const char *view;
+  } map[] = {
+    { "Appointment", "appointments" },
+    { "MedicationRequest", "prescriptions" },
+    { "MedicationDispense", "prescriptions" },
+    { "Observation", "records" },
+    { "DiagnosticReport", "records" },
+    { "Immunization", "records" },
+    { "Procedure", "records" },
+    { "Encounter", "records" },
+    { "Condition", "records" },
+    { "AllergyIntolerance", "records" },
+    { "DocumentReference", "documents" },
+    { "Patient", "profile" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (map); i++)
+    if (g_strcmp0 (type, map[i].type) == 0)
+      return map[i].view;
+
+  return NULL;
+}
+
+/* app.open("Type/id"), e.g. from a notification: the window on the view
+ * of that resource, and the visit card for an appointment. An unknown or
+ * missing resource just shows the window. */
+static void
+mk_application_open_action (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  MkApplication *self = user_data;
+  g_auto(GStrv) parts = g_strsplit (g_variant_get_string (parameter, NULL), "/", 2);
+  MkWindow *window = mk_application_get_main_window (self);
+  const char *view;
+
+  if (window == NULL && mk_notifier_get_store (self->notifier) != NULL)
+    window = mk_window_new (self, mk_notifier_get_store (self->notifier), self->clock);
+  if (window == NULL)
+    {
+      mk_application_open (self, FALSE, NULL);
+      window = mk_application_get_main_window (self);
+      g_return_if_fail (window != NULL);
+    }
+
+  gtk_window_present (GTK_WINDOW (window));
+
+  view = view_for_type (parts[0]);
+  if (view == NULL)
+    return;
+
+  mk_window_show_view (window, view);
+  if (g_str_equal (view, "appointments") && parts[1] != NULL && *parts[1] != '\0')
+    {
+      GtkWidget *page = adw_view_stack_get_child_by_name (mk_window_get_view_stack (window), view);
+
+      if (MK_IS_APPOINTMENTS_PAGE (page))
+        mk_appointments_page_open_card (MK_APPOINTMENTS_PAGE (page), parts[1]);
+    }
+}
+
+static void
+mk_application_preferences_action (GSimpleAction *action,
+                                   GVariant      *parameter,
+                                   gpointer       user_data)
+{
+  MkApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  gtk_window_present (GTK_WINDOW (mk_preferences_window_new (parent)));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", mk_application_quit_action },
   { "about", mk_application_about_action },
+  { "open", mk_application_open_action, "s" },
+  { "preferences", mk_application_preferences_action },
 };
+
+static void
+on_window_store_changed (MkWindow      *window,
+                         GParamSpec    *pspec,
+                         MkApplication *self)
+{
+  mk_notifier_set_store (self->notifier, mk_window_get_store (window), mk_window_get_clock (window));
+}
+
+/* Running in the background, closing the window only hides it. Connected
+ * after the window's own handler, which saves its size. */
+static gboolean
+on_window_close_request (GtkWindow     *window,
+                         MkApplication *self)
+{
+  if (self->quitting || self->settings == NULL ||
+      !g_settings_get_boolean (self->settings, "run-in-background"))
+    return FALSE;
+
+  gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
+  return TRUE;
+}
+
+static void
+mk_application_window_added (GtkApplication *application,
+                             GtkWindow      *window)
+{
+  MkApplication *self = MK_APPLICATION (application);
+
+  GTK_APPLICATION_CLASS (mk_application_parent_class)->window_added (application, window);
+
+  if (!MK_IS_WINDOW (window))
+    return;
+
+  g_signal_connect_object (window, "notify::store", G_CALLBACK (on_window_store_changed), self, 0);
+  g_signal_connect_object (window, "close-request", G_CALLBACK (on_window_close_request), self,
+                           G_CONNECT_AFTER);
+  if (mk_window_get_store (MK_WINDOW (window)) != NULL)
+    on_window_store_changed (MK_WINDOW (window), NULL, self);
+}
 
 static void
 mk_application_startup (GApplication *app)
@@ -351,13 +557,23 @@ mk_application_startup (GApplication *app)
   MkApplication *self = MK_APPLICATION (app);
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *help_accels[] = { "<Control>question", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (mk_application_parent_class)->startup (app);
+
+  self->notifier = mk_notifier_new (app, self->settings);
+  if (self->settings != NULL)
+    {
+      g_signal_connect_object (self->settings, "changed::run-in-background",
+                               G_CALLBACK (on_run_in_background_changed), self, G_CONNECT_SWAPPED);
+      mk_application_update_hold (self);
+    }
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", help_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
 }
 
 static void
@@ -365,6 +581,7 @@ mk_application_dispose (GObject *object)
 {
   MkApplication *self = MK_APPLICATION (object);
 
+  g_clear_object (&self->notifier);
   g_clear_object (&self->settings);
   g_clear_object (&self->clock);
 
@@ -376,8 +593,10 @@ mk_application_class_init (MkApplicationClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+  GtkApplicationClass *gtk_app_class = GTK_APPLICATION_CLASS (klass);
 
   object_class->dispose = mk_application_dispose;
+  gtk_app_class->window_added = mk_application_window_added;
 
   app_class->startup = mk_application_startup;
   app_class->activate = mk_application_activate;
@@ -400,6 +619,8 @@ mk_application_init (MkApplication *self)
       /* Translators: the argument of --data-dir */
       N_("DIR") },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
+    /* Translators: --background command line option */
+    { "background", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Start without a window and show reminders"), NULL },
     { NULL }
   };
 

@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "mk-clock.h"
+#include "mk-notifier.h"
 #include "mk-store.h"
 
 G_BEGIN_DECLS
@@ -26,6 +27,9 @@ GSettings     *mk_application_get_settings       (MkApplication *self);
  * installed (all GSettings of one schema share the backend). */
 GSettings     *mk_application_create_settings    (void);
 MkClock       *mk_application_get_clock          (MkApplication *self);
+/* Turns the open card's reminders into desktop notifications; created at
+ * start-up, follows the main window's store. */
+MkNotifier    *mk_application_get_notifier       (MkApplication *self);
 
 /* g_get_user_data_dir()/medkarta: the parent of every account directory. */
 char          *mk_application_dup_data_root      (void);

@@ -8,6 +8,7 @@
 
 #include "mk-appointments-page.h"
 #include "mk-documents-page.h"
+#include "mk-notifications-popover.h"
 #include "mk-prescriptions-page.h"
 #include "mk-profile-page.h"
 #include "mk-records-page.h"
@@ -441,6 +442,7 @@ mk_window_class_init (MkWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (MK_TYPE_WELCOME_PAGE);
+  g_type_ensure (MK_TYPE_NOTIFICATIONS_POPOVER);
 
   /* The resources live in a static library: referencing them keeps them
    * linked in (their constructor registers them). */
