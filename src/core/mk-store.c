@@ -1742,19 +1742,24 @@ mk_store_query_page (MkStore  *self,
 {
   g_autoptr(GRecMutexLocker) locker = NULL;
   g_autoptr(MkCachedStmt) stmt = NULL;
-  g_autoptr(GString) sql = g_string_new ("SELECT " RESOURCE_COLUMNS);
+  g_autoptr(GString) sql = g_string_new ("SELECT " RESOURCE_COLUMNS " FROM resource r JOIN ("
+                                          "SELECT r.rowid AS page_rowid");
   g_autoptr(GPtrArray) binds = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) items = NULL;
   MkQuerySort sort = query != NULL ? mk_query_get_sort (query) : MK_QUERY_SORT_DATE_DESC;
+  const char *order = sort == MK_QUERY_SORT_DATE_ASC ? "ASC" : "DESC";
   int rc;
 
   g_return_val_if_fail (MK_IS_STORE (self), NULL);
 
+  /* Sort and page over row ids only, then read the page's rows: sorting the
+   * rows themselves would drag every matching JSON text through the sorter
+   * for each page (50 000 resources: minutes instead of milliseconds). */
   build_where (query, sql, binds);
   g_string_append_printf (sql, " ORDER BY r.date IS NULL, r.date %s, r.type, r.id"
-                               " LIMIT ?%u OFFSET ?%u",
-                          sort == MK_QUERY_SORT_DATE_ASC ? "ASC" : "DESC",
-                          binds->len + 1, binds->len + 2);
+                               " LIMIT ?%u OFFSET ?%u) page ON r.rowid = page.page_rowid"
+                               " ORDER BY r.date IS NULL, r.date %s, r.type, r.id",
+                          order, binds->len + 1, binds->len + 2, order);
 
   locker = g_rec_mutex_locker_new (&self->lock);
   stmt = prepare_query (self, sql, binds, error);

@@ -66,9 +66,10 @@ past_filter_func (gpointer item,
 }
 
 static MkQuery *
-build_upcoming_query (const char *now_utc)
+build_upcoming_query (MkAppointmentsPage *self,
+                      const char         *now_utc)
 {
-  MkQuery *query = mk_query_new ();
+  MkQuery *query = mk_page_new_query (MK_PAGE (self));
 
   mk_query_add_type (query, "Appointment");
   for (guint i = 0; upcoming_statuses[i] != NULL; i++)
@@ -184,8 +185,8 @@ mk_appointments_page_constructed (GObject *object)
 
   if (store != NULL)
     {
-      g_autoptr(MkQuery) upcoming_query = build_upcoming_query (self->now_utc);
-      g_autoptr(MkQuery) all_query = mk_query_new ();
+      g_autoptr(MkQuery) upcoming_query = build_upcoming_query (self, self->now_utc);
+      g_autoptr(MkQuery) all_query = mk_page_new_query (MK_PAGE (self));
 
       mk_query_add_type (all_query, "Appointment");
       mk_query_set_sort (all_query, MK_QUERY_SORT_DATE_DESC);
@@ -273,7 +274,7 @@ mk_appointments_page_refresh (MkAppointmentsPage *self)
     return;
 
   mk_appointments_page_update_now (self);
-  query = build_upcoming_query (self->now_utc);
+  query = build_upcoming_query (self, self->now_utc);
   mk_resource_list_set_query (self->upcoming, query);
   gtk_filter_changed (GTK_FILTER (self->past_filter), GTK_FILTER_CHANGE_DIFFERENT);
   mk_appointments_page_update_empty (self);

@@ -354,11 +354,12 @@ on_list_activate (MkDocumentsPage *self,
 }
 
 static MkQuery *
-build_query (MkDocumentsFilter  filter,
+build_query (MkDocumentsPage   *self,
+             MkDocumentsFilter  filter,
              guint              period,
              MkClock           *clock)
 {
-  MkQuery *query = mk_query_new ();
+  MkQuery *query = mk_page_new_query (MK_PAGE (self));
   g_autofree char *from = NULL;
 
   mk_query_add_type (query, "DocumentReference");
@@ -403,7 +404,7 @@ on_filters_changed (MkDocumentsPage *self)
   if (self->list == NULL)
     return;
 
-  query = build_query (gtk_drop_down_get_selected (self->type_dropdown),
+  query = build_query (self, gtk_drop_down_get_selected (self->type_dropdown),
                        gtk_drop_down_get_selected (self->period_dropdown),
                        clock);
   mk_resource_list_set_query (self->list, query);
@@ -428,7 +429,7 @@ mk_documents_page_constructed (GObject *object)
 
   if (store != NULL)
     {
-      g_autoptr(MkQuery) query = build_query (MK_DOCUMENTS_FILTER_ALL, 0,
+      g_autoptr(MkQuery) query = build_query (self, MK_DOCUMENTS_FILTER_ALL, 0,
                                               mk_page_get_clock (MK_PAGE (self)));
 
       self->list = mk_resource_list_new (store, query);

@@ -136,3 +136,62 @@ mk_page_get_clock (MkPage *self)
   priv = mk_page_get_instance_private (self);
   return priv->clock;
 }
+
+MkResource *
+mk_page_find_patient (MkPage  *self,
+                      GError **error)
+{
+  MkStore *store = mk_page_get_store (self);
+  g_autofree char *reference = NULL;
+  g_autoptr(MkQuery) query = NULL;
+  g_autoptr(GPtrArray) page = NULL;
+
+  if (store == NULL)
+    return NULL;
+
+  reference = mk_store_get_meta (store, "patient", NULL);
+  if (reference != NULL && *reference != '\0')
+    {
+      g_autoptr(GError) local_error = NULL;
+      MkResource *resource = mk_store_resolve_reference (store, reference, &local_error);
+
+      if (resource != NULL)
+        return resource;
+      if (!g_error_matches (local_error, MK_STORE_ERROR, MK_STORE_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+    }
+
+  query = mk_query_new ();
+  mk_query_add_type (query, "Patient");
+  page = mk_store_query_page (store, query, 0, 1, error);
+  if (page == NULL || page->len == 0)
+    return NULL;
+
+  return g_object_ref (g_ptr_array_index (page, 0));
+}
+
+void
+mk_page_scope_query (MkPage  *self,
+                     MkQuery *query)
+{
+  g_autoptr(MkResource) patient = mk_page_find_patient (self, NULL);
+
+  if (patient != NULL)
+    {
+      g_autofree char *subject = g_strconcat ("Patient/", mk_resource_get_id (patient), NULL);
+
+      mk_query_set_subject (query, subject);
+    }
+}
+
+MkQuery *
+mk_page_new_query (MkPage *self)
+{
+  MkQuery *query = mk_query_new ();
+
+  mk_page_scope_query (self, query);
+  return query;
+}

@@ -23,7 +23,19 @@ struct _MkPageClass
 
 /* Properties "store" (may be NULL: no card) and "clock" (NULL: the default
  * clock) are construct-only. */
-MkStore *mk_page_get_store (MkPage *self);
-MkClock *mk_page_get_clock (MkPage *self);
+MkStore    *mk_page_get_store    (MkPage  *self);
+MkClock    *mk_page_get_clock    (MkPage  *self);
+
+/* The card's patient: store meta "patient" ("Patient/<id>"), else the first
+ * Patient in the store; NULL (without error) when there is none. */
+MkResource *mk_page_find_patient (MkPage  *self,
+                                  GError **error);
+/* A new query scoped to the card's patient (subject = "Patient/<id>"), so a
+ * mirror that holds many patients (a doctor's) shows one card, through the
+ * subject index; unscoped when the store has no patient. */
+MkQuery    *mk_page_new_query    (MkPage  *self);
+/* Scopes @query to the card's patient, as mk_page_new_query() does. */
+void        mk_page_scope_query  (MkPage  *self,
+                                  MkQuery *query);
 
 G_END_DECLS

@@ -42,9 +42,10 @@ struct _MkPrescriptionsPage
 G_DEFINE_FINAL_TYPE (MkPrescriptionsPage, mk_prescriptions_page, MK_TYPE_PAGE)
 
 static MkQuery *
-build_query (MkPrescriptionsFilter filter)
+build_query (MkPrescriptionsPage   *self,
+             MkPrescriptionsFilter  filter)
 {
-  MkQuery *query = mk_query_new ();
+  MkQuery *query = mk_page_new_query (MK_PAGE (self));
 
   mk_query_add_type (query, "MedicationRequest");
   mk_query_set_sort (query, MK_QUERY_SORT_DATE_DESC);
@@ -151,7 +152,7 @@ mk_prescriptions_page_apply_filter (MkPrescriptionsPage *self)
     return;
 
   mk_prescriptions_page_update_now (self);
-  query = build_query (filter);
+  query = build_query (self, filter);
   /* Drop the custom filter first, so changing the query does not run it
    * against the old filter's expectations twice. */
   gtk_filter_list_model_set_filter (self->filter_model, NULL);
@@ -239,7 +240,7 @@ mk_prescriptions_page_constructed (GObject *object)
 
   if (store != NULL)
     {
-      query = build_query (MK_PRESCRIPTIONS_FILTER_ALL);
+      query = build_query (self, MK_PRESCRIPTIONS_FILTER_ALL);
       self->list = mk_resource_list_new (store, query);
       self->state_filter = gtk_custom_filter_new (state_matches, self, NULL);
       self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->list)), NULL);

@@ -123,40 +123,6 @@ gender_to_label (const char *gender)
   return gender;
 }
 
-/* The stored patient: meta "patient" ("Patient/<id>"), else the first one. */
-static MkResource *
-mk_profile_page_find_patient (MkProfilePage  *self,
-                              GError        **error)
-{
-  MkStore *store = mk_page_get_store (MK_PAGE (self));
-  g_autofree char *reference = NULL;
-  g_autoptr(MkQuery) query = NULL;
-  g_autoptr(GPtrArray) page = NULL;
-
-  reference = mk_store_get_meta (store, "patient", NULL);
-  if (reference != NULL && *reference != '\0')
-    {
-      g_autoptr(GError) local_error = NULL;
-      MkResource *resource = mk_store_resolve_reference (store, reference, &local_error);
-
-      if (resource != NULL)
-        return resource;
-      if (!g_error_matches (local_error, MK_STORE_ERROR, MK_STORE_ERROR_NOT_FOUND))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-    }
-
-  query = mk_query_new ();
-  mk_query_add_type (query, "Patient");
-  page = mk_store_query_page (store, query, 0, 1, error);
-  if (page == NULL || page->len == 0)
-    return NULL;
-
-  return g_object_ref (g_ptr_array_index (page, 0));
-}
-
 static void
 mk_profile_page_show_empty (MkProfilePage *self,
                             const GError  *error)
@@ -360,7 +326,7 @@ mk_profile_page_reload (MkProfilePage *self)
   self->has_patient = FALSE;
 
   if (store != NULL)
-    resource = mk_profile_page_find_patient (self, &error);
+    resource = mk_page_find_patient (MK_PAGE (self), &error);
   if (resource != NULL)
     patient = mk_patient_read (mk_resource_get_object (resource), &error);
 

@@ -128,6 +128,7 @@ mk_records_page_apply_filters (MkRecordsPage *self)
                                        gtk_drop_down_get_selected (self->period_dropdown),
                                        gtk_editable_get_text (GTK_EDITABLE (self->search_entry)),
                                        clock);
+  mk_page_scope_query (MK_PAGE (self), query);
   mk_resource_list_set_query (self->list, query);
   mk_records_page_update_empty (self);
 }
@@ -229,6 +230,7 @@ mk_records_page_constructed (GObject *object)
     {
       query = mk_records_page_build_query (MK_RECORDS_FILTER_ALL, MK_RECORDS_PERIOD_ALL, NULL,
                                            mk_page_get_clock (MK_PAGE (self)));
+      mk_page_scope_query (MK_PAGE (self), query);
       self->list = mk_resource_list_new (store, query);
       g_signal_connect_object (self->list, "items-changed",
                                G_CALLBACK (on_items_changed), self, G_CONNECT_SWAPPED);

@@ -211,12 +211,24 @@ test_records_reload_on_change (void)
   guint n;
   const char *json =
     "{\"resourceType\":\"Immunization\",\"id\":\"test-imm\",\"status\":\"completed\","
+    "\"patient\":{\"reference\":\"Patient/demo-patient\"},"
     "\"vaccineCode\":{\"text\":\"Test vaccine\"},\"occurrenceDateTime\":\"2026-11-01\"}";
+  /* Someone else's record in the same mirror (a doctor's mirror holds many
+   * patients): not on this card. */
+  const char *other =
+    "{\"resourceType\":\"Immunization\",\"id\":\"other-imm\",\"status\":\"completed\","
+    "\"patient\":{\"reference\":\"Patient/someone-else\"},"
+    "\"vaccineCode\":{\"text\":\"Other vaccine\"},\"occurrenceDateTime\":\"2026-11-01\"}";
 
   page = MK_RECORDS_PAGE (g_object_ref_sink (mk_records_page_new (store, clock)));
   model = mk_records_page_get_model (page);
   mk_records_page_set_filter (page, MK_RECORDS_FILTER_VACCINATIONS);
   n = g_list_model_get_n_items (model);
+
+  mk_store_import_json (store, other, -1, NULL, &error);
+  g_assert_no_error (error);
+  mk_ui_test_spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n);
 
   mk_store_import_json (store, json, -1, NULL, &error);
   g_assert_no_error (error);
