@@ -9,6 +9,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -40,6 +41,8 @@ typedef struct
   char   *etag;
   char   *date;           /* the server's Date header, as ISO 8601 UTC */
   GBytes *body;
+  JsonNode *json;         /* the 2xx body, already parsed and checked (NULL when
+                           * there is no body); saves parsing it a second time */
 } MkResponse;
 
 void mk_response_free (MkResponse *response);
@@ -66,6 +69,9 @@ void        mk_client_set_retry_policy  (MkClient       *self,
                                          guint           max_delay_ms);
 void        mk_client_set_timeout       (MkClient       *self,
                                          guint           seconds);
+/* Seeds the jitter's random source (tests make backoff reproducible). */
+void        mk_client_set_rand_seed     (MkClient       *self,
+                                         guint32         seed);
 
 /* @path_or_url: relative to the base ("Patient?_count=50") or an absolute
  * URL on the same server (a Bundle's next link, used as is). @headers: NULL
