@@ -45,6 +45,12 @@ static const MkCliCommand commands[] = {
   { "outbox", "",
     N_("List the edits waiting to be sent"),
     MK_CLI_OPTION_JSON, 0, 0, mk_cli_command_outbox },
+  { "account", N_("add"),
+    N_("Connect the card to a clinic server: --server URL, --patient ID or --practitioner ID"),
+    MK_CLI_OPTION_NONE, 1, 1, mk_cli_command_account },
+  { "sync", "",
+    N_("Bring the card and the clinic server in step (pull, then send local edits)"),
+    MK_CLI_OPTION_JSON, 0, 0, mk_cli_command_sync },
   { "help", N_("[COMMAND]"),
     N_("Show this help, or the help of a command"),
     MK_CLI_OPTION_NONE, 0, 1, NULL },
@@ -159,6 +165,8 @@ command_context_new (const MkCliCommand *command,
     g_option_context_add_main_entries (context, reason_entries, GETTEXT_PACKAGE);
   if (strcmp (command->name, "reminders") == 0)
     g_option_context_add_main_entries (context, mk_cli_reminders_entries (), GETTEXT_PACKAGE);
+  if (strcmp (command->name, "account") == 0)
+    g_option_context_add_main_entries (context, mk_cli_account_entries (), GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, remaining_entries, GETTEXT_PACKAGE);
 
   return context;

@@ -103,4 +103,11 @@ gboolean  mk_cli_command_cancel      (MkCli             *cli,
 gboolean  mk_cli_command_outbox      (MkCli             *cli,
                                       GError           **error);
 
+/* mk-cli-sync.c */
+gboolean      mk_cli_command_account   (MkCli           *cli,
+                                        GError         **error);
+gboolean      mk_cli_command_sync      (MkCli           *cli,
+                                        GError         **error);
+GOptionEntry *mk_cli_account_entries   (void);
+
 G_END_DECLS

@@ -15,6 +15,27 @@
 
 G_BEGIN_DECLS
 
+#define MK_SYNC_ERROR (mk_sync_error_quark ())
+typedef enum
+{
+  MK_SYNC_ERROR_NO_ACCOUNT,         /* the store is not an account (no server URL) */
+  MK_SYNC_ERROR_SIGN_IN_REQUIRED,   /* 401 after the one refresh attempt: sign in again */
+  MK_SYNC_ERROR_NEEDS_ATTENTION,    /* pulled and pushed, but edits were refused or are in conflict */
+  MK_SYNC_ERROR_INVALID_RESPONSE,   /* the server answered with something that is not what was asked */
+  MK_SYNC_ERROR_CHECKSUM,           /* a Binary does not match its DocumentReference's SHA-1 */
+} MkSyncError;
+
+GQuark mk_sync_error_quark (void);
+
+/* Store meta keys written by the sync (besides last-sync / sync-error). */
+#define MK_SYNC_META_SERVER_TYPES    "server-types"     /* types the server searches, comma-separated; "*" = unknown */
+#define MK_SYNC_META_SERVER_HISTORY  "server-history"   /* "yes" | "no": system _history offered */
+#define MK_SYNC_META_LAST_RECONCILE  "last-reconcile"   /* server time of the last reconcile */
+#define MK_SYNC_META_PATIENTS        "sync-patients"    /* doctors: the patients mirrored, comma-separated */
+#define MK_SYNC_META_REFS_RESOLVED   "sync-refs-resolved" /* "yes" once the references of a pull are resolved */
+
+#define MK_SYNC_DEFAULT_PAGE_SIZE 100
+
 typedef struct
 {
   guint fetched;     /* resources received */
@@ -56,6 +77,20 @@ void      mk_sync_set_progress_func (MkSync          *self,
                                  gpointer             user_data,
                                  GDestroyNotify       destroy);
 
+/* The _count asked for per page (default MK_SYNC_DEFAULT_PAGE_SIZE). */
+void      mk_sync_set_page_size (MkSync              *self,
+                                 guint                page_size);
+/* Reconcile deletions on every run (default: when the last reconcile is
+ * more than a day old by the server's clock). */
+void      mk_sync_set_always_reconcile (MkSync       *self,
+                                 gboolean             always);
+/* A retry policy for the client (tests: fast retries); see
+ * mk_client_set_retry_policy(). */
+void      mk_sync_set_retry_policy (MkSync           *self,
+                                 guint                max_attempts,
+                                 guint                base_delay_ms,
+                                 guint                max_delay_ms);
+
 /* Runs one sync in the calling thread. TRUE when the server and the mirror
  * agree at the end (everything pulled, outbox empty of pending entries).
  * Records last-sync / sync-error in the account's store meta. */
@@ -71,6 +106,16 @@ void      mk_sync_run_async     (MkSync              *self,
 gboolean  mk_sync_run_finish    (MkSync              *self,
                                  GAsyncResult        *result,
                                  MkSyncStats         *stats,
+                                 GError             **error);
+
+/* Fetches the content of Binary/@binary_id (lazily, when a document is
+ * opened), checks it against the SHA-1 of the DocumentReference that points
+ * at it (MK_SYNC_ERROR_CHECKSUM on a mismatch: nothing stored), stores the
+ * Binary resource in the mirror and returns its decoded content. */
+GBytes   *mk_sync_fetch_binary  (MkSync              *self,
+                                 const char          *binary_id,
+                                 char               **content_type,
+                                 GCancellable        *cancellable,
                                  GError             **error);
 
 G_END_DECLS

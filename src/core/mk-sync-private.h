@@ -1,0 +1,65 @@
+/* mk-sync-private.h — shared by mk-sync.c, mk-sync-pull.c and mk-sync-push.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "mk-client.h"
+#include "mk-sync.h"
+
+G_BEGIN_DECLS
+
+/* One run of the sync: lives on the stack of mk_sync_run(), in its thread. */
+typedef struct
+{
+  MkSync        *sync;          /* borrowed */
+  MkStore       *store;         /* borrowed */
+  MkAccount     *account;       /* borrowed */
+  MkClient      *client;
+  MkSyncStats   *stats;
+  GCancellable  *cancellable;
+  guint          page_size;
+  char          *server_time;   /* the newest server time seen (Date header) */
+  char          *access_token;  /* the token in use (wiped on free) */
+  gboolean       refreshed;     /* the one refresh attempt after a 401 is used */
+  GDateTime     *today;         /* the local day the run started (from MkClock) */
+  GHashTable    *server_types;  /* types the server can search, NULL = unknown (try all) */
+  GHashTable    *refs;          /* "Type/id" referenced by what this run pulled */
+} MkSyncRun;
+
+/* mk-sync.c */
+gboolean    mk_sync_get_always_reconcile (MkSync         *self);
+void        mk_sync_run_progress    (MkSyncRun           *run,
+                                     MkSyncPhase          phase,
+                                     const char          *resource_type);
+/* mk_client_request() plus: counting, the server's time, one token refresh
+ * on 401 (then MK_SYNC_ERROR_SIGN_IN_REQUIRED). */
+MkResponse *mk_sync_run_request     (MkSyncRun           *run,
+                                     const char          *method,
+                                     const char          *path_or_url,
+                                     const char * const  *headers,
+                                     GBytes              *body,
+                                     GError             **error);
+/* The parsed JSON object of a 2xx response, or an error naming @what. */
+JsonObject *mk_sync_response_object (MkResponse          *response,
+                                     const char          *expected_type,
+                                     GError             **error);
+/* The resource JSON text of @object (compact). */
+char       *mk_sync_object_to_json  (JsonObject          *object);
+
+/* mk-sync-pull.c */
+gboolean    mk_sync_read_capabilities (MkSyncRun         *run,
+                                     GError             **error);
+gboolean    mk_sync_pull            (MkSyncRun           *run,
+                                     GError             **error);
+gboolean    mk_sync_reconcile       (MkSyncRun           *run,
+                                     GError             **error);
+
+/* mk-sync-push.c */
+gboolean    mk_sync_push            (MkSyncRun           *run,
+                                     guint               *n_pushed,
+                                     GError             **error);
+
+G_END_DECLS

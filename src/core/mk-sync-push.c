@@ -1,0 +1,276 @@
+/* mk-sync-push.c — the outbox, in order: conditional creates, updates with
+ * If-Match, deletes; conflicts kept, refusals shown, transient failures retried
+ * on the next sync
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Design: docs/sync.md.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "mk-outbox.h"
+#include "mk-sync-private.h"
+
+/* The body of a create: the server assigns the id and the version, so the
+ * local id (a client UUID, kept in the identifier that If-None-Exist names)
+ * and meta's versionId/lastUpdated are left out — some servers refuse a
+ * create that carries an id. */
+static GBytes *
+create_body (const char  *json,
+             GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object;
+  char *text;
+
+  if (!json_parser_load_from_data (parser, json, -1, error))
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error_literal (error, MK_SYNC_ERROR, MK_SYNC_ERROR_INVALID_RESPONSE,
+                           _("A queued edit is not a FHIR resource"));
+      return NULL;
+    }
+
+  object = json_node_get_object (json_parser_get_root (parser));
+  json_object_remove_member (object, "id");
+  if (json_object_has_member (object, "meta") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "meta")))
+    {
+      JsonObject *meta = json_object_get_object_member (object, "meta");
+
+      json_object_remove_member (meta, "versionId");
+      json_object_remove_member (meta, "lastUpdated");
+      if (json_object_get_size (meta) == 0)
+        json_object_remove_member (object, "meta");
+    }
+
+  text = json_to_string (json_parser_get_root (parser), FALSE);
+  return g_bytes_new_take (text, strlen (text));
+}
+
+/* The server's current version of @type/@id, as JSON text. */
+static char *
+read_current (MkSyncRun   *run,
+              const char  *path,
+              const char  *type,
+              GError     **error)
+{
+  g_autoptr(MkResponse) response = NULL;
+  JsonObject *object;
+
+  response = mk_sync_run_request (run, "GET", path, NULL, NULL, error);
+  if (response == NULL)
+    return NULL;
+
+  object = mk_sync_response_object (response, type, error);
+  if (object == NULL)
+    return NULL;
+
+  return mk_sync_object_to_json (object);
+}
+
+/* The resource the server made of an accepted edit: the body when it
+ * returned one (Prefer: return=representation), else a read of the
+ * Location (or of the resource itself for an update). */
+static char *
+server_answer (MkSyncRun      *run,
+               MkOutboxEntry  *entry,
+               MkResponse     *response,
+               GError        **error)
+{
+  if (response->json != NULL && JSON_NODE_HOLDS_OBJECT (response->json))
+    {
+      JsonObject *object = json_node_get_object (response->json);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (object, "resourceType", NULL),
+                     entry->resource_type) == 0 &&
+          json_object_has_member (object, "id"))
+        return mk_sync_object_to_json (object);
+    }
+
+  if (response->location != NULL)
+    return read_current (run, response->location, entry->resource_type, error);
+
+  if (entry->op == MK_OUTBOX_UPDATE)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/%s", entry->resource_type, entry->id);
+
+      return read_current (run, path, entry->resource_type, error);
+    }
+
+  g_set_error_literal (error, MK_SYNC_ERROR, MK_SYNC_ERROR_INVALID_RESPONSE,
+                       _("The server accepted a new record but did not say where it is"));
+  return NULL;
+}
+
+typedef enum
+{
+  PUSH_NEXT,   /* go on with the next entry */
+  PUSH_STOP,   /* stop pushing, the error is set */
+} PushResult;
+
+static PushResult
+push_entry (MkSyncRun      *run,
+            MkOutboxEntry  *entry,
+            GError        **error)
+{
+  g_autoptr(MkResponse) response = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *answer = NULL;
+  const char *headers[7] = { NULL };
+  const char *method;
+  guint n = 0;
+
+  switch (entry->op)
+    {
+    case MK_OUTBOX_CREATE:
+      method = "POST";
+      path = g_strdup (entry->resource_type);
+      body = create_body (entry->json, &local_error);
+      if (body == NULL)
+        goto refused;
+      if (entry->if_none_exist != NULL)
+        {
+          headers[n++] = "If-None-Exist";
+          headers[n++] = entry->if_none_exist;
+        }
+      headers[n++] = "Prefer";
+      headers[n++] = "return=representation";
+      break;
+
+    case MK_OUTBOX_UPDATE:
+      method = "PUT";
+      path = g_strdup_printf ("%s/%s", entry->resource_type, entry->id);
+      body = g_bytes_new (entry->json, strlen (entry->json));
+      if (entry->if_match != NULL)
+        {
+          headers[n++] = "If-Match";
+          headers[n++] = entry->if_match;
+        }
+      headers[n++] = "Prefer";
+      headers[n++] = "return=representation";
+      break;
+
+    case MK_OUTBOX_DELETE:
+    default:
+      method = "DELETE";
+      path = g_strdup_printf ("%s/%s", entry->resource_type, entry->id);
+      if (entry->if_match != NULL)
+        {
+          headers[n++] = "If-Match";
+          headers[n++] = entry->if_match;
+        }
+      break;
+    }
+
+  response = mk_sync_run_request (run, method, path, headers, body, &local_error);
+
+  if (response == NULL && entry->op == MK_OUTBOX_DELETE &&
+      g_error_matches (local_error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_NOT_FOUND))
+    {
+      /* Already gone on the server: what the edit wanted. */
+      g_clear_error (&local_error);
+      if (!mk_store_outbox_accepted (run->store, entry->seq, NULL, error))
+        return PUSH_STOP;
+      run->stats->pushed++;
+      return PUSH_NEXT;
+    }
+
+  if (response != NULL)
+    {
+      if (entry->op != MK_OUTBOX_DELETE)
+        {
+          answer = server_answer (run, entry, response, &local_error);
+          if (answer == NULL)
+            goto transient;
+        }
+      if (!mk_store_outbox_accepted (run->store, entry->seq, answer, error))
+        return PUSH_STOP;
+      run->stats->pushed++;
+      return PUSH_NEXT;
+    }
+
+  if (g_error_matches (local_error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_PRECONDITION))
+    {
+      g_autofree char *current = NULL;
+      g_autofree char *current_path = g_strdup_printf ("%s/%s", entry->resource_type, entry->id);
+
+      /* The server changed it meanwhile: keep both versions for the user. */
+      g_clear_error (&local_error);
+      current = read_current (run, current_path, entry->resource_type, &local_error);
+      if (current == NULL)
+        goto transient;
+      if (!mk_store_outbox_conflict (run->store, entry->seq, current, error))
+        return PUSH_STOP;
+      run->stats->conflicts++;
+      return PUSH_NEXT;
+    }
+
+  if (g_error_matches (local_error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_REFUSED) ||
+      g_error_matches (local_error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_FORBIDDEN) ||
+      g_error_matches (local_error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_NOT_FOUND))
+    goto refused;
+
+transient:
+  /* Cancelled, signed out, TLS: not the edit's fault — stop, count nothing. */
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_error_matches (local_error, MK_SYNC_ERROR, MK_SYNC_ERROR_SIGN_IN_REQUIRED) ||
+      g_error_matches (local_error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_TLS) ||
+      g_error_matches (local_error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_INVALID_URL))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return PUSH_STOP;
+    }
+
+  /* Network, time-out, 5xx, a broken answer: tried again on the next
+   * sync, and nothing after it goes first. */
+  if (!mk_store_outbox_attempted (run->store, entry->seq, local_error->message, error))
+    return PUSH_STOP;
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return PUSH_STOP;
+
+refused:
+  if (!mk_store_outbox_refused (run->store, entry->seq, local_error->message, error))
+    return PUSH_STOP;
+  run->stats->failed++;
+  return PUSH_NEXT;
+}
+
+gboolean
+mk_sync_push (MkSyncRun  *run,
+              guint      *n_pushed,
+              GError    **error)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  guint pushed_before = run->stats->pushed;
+
+  *n_pushed = 0;
+  entries = mk_store_list_outbox (run->store, MK_OUTBOX_PENDING, error);
+  if (entries == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      MkOutboxEntry *entry = g_ptr_array_index (entries, i);
+
+      if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
+        return FALSE;
+
+      mk_sync_run_progress (run, MK_SYNC_PHASE_PUSHING, entry->resource_type);
+      if (push_entry (run, entry, error) == PUSH_STOP)
+        {
+          *n_pushed = run->stats->pushed - pushed_before;
+          return FALSE;
+        }
+    }
+
+  *n_pushed = run->stats->pushed - pushed_before;
+  return TRUE;
+}

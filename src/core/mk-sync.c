@@ -1,0 +1,705 @@
+/* mk-sync.c — one sync run: connect, pull, reconcile, push, pull again
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The pull and the reconcile are in mk-sync-pull.c, the push in
+ * mk-sync-push.c. Design: docs/sync.md.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "mk-auth.h"
+#include "mk-outbox.h"
+#include "mk-query.h"
+#include "mk-secret.h"
+#include "mk-sync-private.h"
+
+struct _MkSync
+{
+  GObject             parent_instance;
+
+  MkStore            *store;
+  MkAccount          *account;
+  MkClock            *clock;
+
+  GMutex              lock;          /* guards the settings below */
+  char               *access_token;
+  guint               page_size;
+  gboolean            always_reconcile;
+  guint               retry_attempts;  /* 0 = the client's default policy */
+  guint               retry_base_ms;
+  guint               retry_max_ms;
+  gint                running;       /* atomic: one run at a time */
+
+  MkSyncProgressFunc  progress;
+  gpointer            progress_data;
+  GDestroyNotify      progress_destroy;
+};
+
+G_DEFINE_FINAL_TYPE (MkSync, mk_sync, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (mk-sync-error-quark, mk_sync_error)
+
+static void
+wipe_token (char **token)
+{
+  if (*token != NULL)
+    {
+      explicit_bzero (*token, strlen (*token));
+      g_clear_pointer (token, g_free);
+    }
+}
+
+static void
+mk_sync_finalize (GObject *object)
+{
+  MkSync *self = MK_SYNC (object);
+
+  if (self->progress_destroy != NULL)
+    self->progress_destroy (self->progress_data);
+  wipe_token (&self->access_token);
+  g_clear_object (&self->store);
+  g_clear_object (&self->account);
+  g_clear_object (&self->clock);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (mk_sync_parent_class)->finalize (object);
+}
+
+static void
+mk_sync_class_init (MkSyncClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = mk_sync_finalize;
+}
+
+static void
+mk_sync_init (MkSync *self)
+{
+  g_mutex_init (&self->lock);
+  self->page_size = MK_SYNC_DEFAULT_PAGE_SIZE;
+}
+
+MkSync *
+mk_sync_new (MkStore   *store,
+             MkAccount *account,
+             MkClock   *clock)
+{
+  MkSync *self;
+
+  g_return_val_if_fail (MK_IS_STORE (store), NULL);
+  g_return_val_if_fail (MK_IS_ACCOUNT (account), NULL);
+  g_return_val_if_fail (clock == NULL || MK_IS_CLOCK (clock), NULL);
+
+  self = g_object_new (MK_TYPE_SYNC, NULL);
+  self->store = g_object_ref (store);
+  self->account = g_object_ref (account);
+  self->clock = clock != NULL ? g_object_ref (clock) : g_object_ref (mk_clock_get_default ());
+
+  return self;
+}
+
+void
+mk_sync_set_access_token (MkSync     *self,
+                          const char *token)
+{
+  g_return_if_fail (MK_IS_SYNC (self));
+
+  g_mutex_lock (&self->lock);
+  wipe_token (&self->access_token);
+  self->access_token = g_strdup (token);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+mk_sync_set_progress_func (MkSync             *self,
+                           MkSyncProgressFunc  func,
+                           gpointer            user_data,
+                           GDestroyNotify      destroy)
+{
+  g_return_if_fail (MK_IS_SYNC (self));
+
+  if (self->progress_destroy != NULL)
+    self->progress_destroy (self->progress_data);
+  self->progress = func;
+  self->progress_data = user_data;
+  self->progress_destroy = destroy;
+}
+
+void
+mk_sync_set_page_size (MkSync *self,
+                       guint   page_size)
+{
+  g_return_if_fail (MK_IS_SYNC (self));
+
+  self->page_size = page_size > 0 ? page_size : MK_SYNC_DEFAULT_PAGE_SIZE;
+}
+
+void
+mk_sync_set_always_reconcile (MkSync   *self,
+                              gboolean  always)
+{
+  g_return_if_fail (MK_IS_SYNC (self));
+
+  self->always_reconcile = !!always;
+}
+
+void
+mk_sync_set_retry_policy (MkSync *self,
+                          guint   max_attempts,
+                          guint   base_delay_ms,
+                          guint   max_delay_ms)
+{
+  g_return_if_fail (MK_IS_SYNC (self));
+
+  self->retry_attempts = max_attempts;
+  self->retry_base_ms = base_delay_ms;
+  self->retry_max_ms = max_delay_ms;
+}
+
+/* ---- helpers shared with mk-sync-pull.c and mk-sync-push.c ---- */
+
+void
+mk_sync_run_progress (MkSyncRun   *run,
+                      MkSyncPhase  phase,
+                      const char  *resource_type)
+{
+  MkSync *self = run->sync;
+
+  if (self->progress != NULL)
+    self->progress (phase, resource_type, run->stats, self->progress_data);
+}
+
+/* The one refresh attempt after a 401: a SMART account asks its token
+ * endpoint for a new access token (mk_auth_refresh()); a bearer token
+ * cannot be refreshed by us, so the Secret Service is read again in case an
+ * administrator stored a new one meanwhile. TRUE when there is a different
+ * token to try; never more than once per run. */
+static gboolean
+refresh_token (MkSyncRun *run)
+{
+  g_autoptr(GError) error = NULL;
+  char *token;
+
+  if (run->refreshed)
+    return FALSE;
+  run->refreshed = TRUE;
+
+  if (mk_account_get_auth_method (run->account) == MK_AUTH_METHOD_SMART &&
+      !mk_auth_refresh (run->account, run->cancellable, &error))
+    {
+      g_debug ("Token refresh failed: %s", error->message);
+      return FALSE;
+    }
+
+  token = mk_secret_lookup_token (mk_account_get_uuid (run->account), MK_TOKEN_ACCESS,
+                                  run->cancellable, &error);
+  if (token == NULL)
+    return FALSE;
+
+  if (g_strcmp0 (token, run->access_token) == 0)
+    {
+      mk_secret_free_token (token);
+      return FALSE;
+    }
+
+  wipe_token (&run->access_token);
+  run->access_token = g_strdup (token);
+  mk_secret_free_token (token);
+  mk_client_set_access_token (run->client, run->access_token);
+
+  return TRUE;
+}
+
+MkResponse *
+mk_sync_run_request (MkSyncRun          *run,
+                     const char         *method,
+                     const char         *path_or_url,
+                     const char * const *headers,
+                     GBytes             *body,
+                     GError            **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  MkResponse *response;
+
+  for (;;)
+    {
+      run->stats->requests++;
+      response = mk_client_request (run->client, method, path_or_url, headers, body,
+                                    run->cancellable, &local_error);
+      if (response != NULL)
+        {
+          if (response->date != NULL &&
+              (run->server_time == NULL || strcmp (response->date, run->server_time) > 0))
+            {
+              g_free (run->server_time);
+              run->server_time = g_strdup (response->date);
+            }
+          return response;
+        }
+
+      if (!g_error_matches (local_error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_UNAUTHORIZED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+
+      if (!refresh_token (run))
+        {
+          g_set_error_literal (error, MK_SYNC_ERROR, MK_SYNC_ERROR_SIGN_IN_REQUIRED,
+                               _("The server no longer accepts the sign-in: sign in again"));
+          return NULL;
+        }
+      g_clear_error (&local_error);
+    }
+}
+
+JsonObject *
+mk_sync_response_object (MkResponse  *response,
+                         const char  *expected_type,
+                         GError     **error)
+{
+  JsonObject *object;
+  const char *type;
+
+  if (response->json == NULL || !JSON_NODE_HOLDS_OBJECT (response->json))
+    {
+      g_set_error_literal (error, MK_SYNC_ERROR, MK_SYNC_ERROR_INVALID_RESPONSE,
+                           _("The server’s answer is not a FHIR resource"));
+      return NULL;
+    }
+
+  object = json_node_get_object (response->json);
+  type = json_object_get_string_member_with_default (object, "resourceType", NULL);
+  if (type == NULL || (expected_type != NULL && strcmp (type, expected_type) != 0))
+    {
+      g_set_error (error, MK_SYNC_ERROR, MK_SYNC_ERROR_INVALID_RESPONSE,
+                   /* Translators: %s is a FHIR resource type such as "Bundle" */
+                   _("The server’s answer is not a %s"),
+                   expected_type != NULL ? expected_type : "FHIR resource");
+      return NULL;
+    }
+
+  return object;
+}
+
+char *
+mk_sync_object_to_json (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_set_object (node, object);
+  return json_to_string (node, FALSE);
+}
+
+/* ---- the run ---- */
+
+static void
+mk_sync_run_clear (MkSyncRun *run)
+{
+  g_clear_object (&run->client);
+  g_clear_pointer (&run->server_time, g_free);
+  g_clear_pointer (&run->today, g_date_time_unref);
+  g_clear_pointer (&run->server_types, g_hash_table_unref);
+  g_clear_pointer (&run->refs, g_hash_table_unref);
+  wipe_token (&run->access_token);
+}
+
+static gboolean
+connect_client (MkSyncRun  *run,
+                GError    **error)
+{
+  MkSync *self = run->sync;
+  const char *server_url = mk_account_get_server_url (run->account);
+
+  if (server_url == NULL || *server_url == '\0')
+    {
+      g_set_error_literal (error, MK_SYNC_ERROR, MK_SYNC_ERROR_NO_ACCOUNT,
+                           _("This card is not connected to a server"));
+      return FALSE;
+    }
+
+  run->client = mk_client_new (server_url, mk_account_get_ca_file (run->account), error);
+  if (run->client == NULL)
+    return FALSE;
+  if (self->retry_attempts > 0)
+    mk_client_set_retry_policy (run->client, self->retry_attempts,
+                                self->retry_base_ms, self->retry_max_ms);
+
+  g_mutex_lock (&self->lock);
+  run->access_token = g_strdup (self->access_token);
+  g_mutex_unlock (&self->lock);
+
+  if (run->access_token == NULL)
+    {
+      g_autoptr(GError) secret_error = NULL;
+      char *token = mk_secret_lookup_token (mk_account_get_uuid (run->account), MK_TOKEN_ACCESS,
+                                            run->cancellable, &secret_error);
+
+      /* No token (or no Secret Service): try without; a 401 then says
+       * "sign in again". */
+      if (token != NULL)
+        {
+          run->access_token = g_strdup (token);
+          mk_secret_free_token (token);
+        }
+      else if (secret_error != NULL)
+        g_debug ("No access token from the Secret Service: %s", secret_error->message);
+    }
+
+  mk_client_set_access_token (run->client, run->access_token);
+  return TRUE;
+}
+
+static void
+record_outcome (MkSyncRun    *run,
+                const GError *run_error)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (run_error == NULL || g_error_matches (run_error, MK_SYNC_ERROR, MK_SYNC_ERROR_NEEDS_ATTENTION))
+    {
+      g_autofree char *now = NULL;
+
+      if (run->server_time != NULL)
+        now = g_strdup (run->server_time);
+      else
+        {
+          g_autoptr(GDateTime) local = mk_clock_get_now (run->sync->clock);
+          g_autoptr(GDateTime) utc = g_date_time_to_utc (local);
+
+          now = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+        }
+      if (!mk_store_set_meta (run->store, MK_ACCOUNT_META_LAST_SYNC, now, &error))
+        g_warning ("Cannot record the sync time: %s", error->message);
+      g_clear_error (&error);
+    }
+
+  if (g_error_matches (run_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (!mk_store_set_meta (run->store, MK_ACCOUNT_META_SYNC_ERROR,
+                          run_error != NULL ? run_error->message : NULL, &error))
+    g_warning ("Cannot record the sync state: %s", error->message);
+}
+
+static gboolean
+check_agreement (MkSyncRun  *run,
+                 GError    **error)
+{
+  guint failed, conflicts, pending;
+  guint n;
+
+  failed = mk_store_count_outbox_state (run->store, MK_OUTBOX_FAILED, error);
+  if (error != NULL && *error != NULL)
+    return FALSE;
+  conflicts = mk_store_count_outbox_state (run->store, MK_OUTBOX_CONFLICT, error);
+  if (error != NULL && *error != NULL)
+    return FALSE;
+  pending = mk_store_count_outbox_state (run->store, MK_OUTBOX_PENDING, error);
+  if (error != NULL && *error != NULL)
+    return FALSE;
+
+  n = failed + conflicts + pending;
+  if (n == 0)
+    return TRUE;
+
+  g_set_error (error, MK_SYNC_ERROR, MK_SYNC_ERROR_NEEDS_ATTENTION,
+               ngettext ("%u edit needs attention (refused by the server or in conflict)",
+                         "%u edits need attention (refused by the server or in conflict)", n),
+               n);
+  return FALSE;
+}
+
+static gboolean
+run_steps (MkSyncRun  *run,
+           GError    **error)
+{
+  guint n_pushed = 0;
+
+  mk_sync_run_progress (run, MK_SYNC_PHASE_CONNECTING, NULL);
+  if (!connect_client (run, error))
+    return FALSE;
+
+  if (!mk_sync_read_capabilities (run, error))
+    return FALSE;
+
+  if (!mk_sync_pull (run, error))
+    return FALSE;
+
+  if (!mk_sync_reconcile (run, error))
+    return FALSE;
+
+  if (!mk_sync_push (run, &n_pushed, error))
+    return FALSE;
+
+  /* What the server made of the edits (the slot turning busy, …). */
+  if (n_pushed > 0 && !mk_sync_pull (run, error))
+    return FALSE;
+
+  mk_sync_run_progress (run, MK_SYNC_PHASE_DONE, NULL);
+
+  return check_agreement (run, error);
+}
+
+gboolean
+mk_sync_run (MkSync        *self,
+             MkSyncStats   *stats,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  MkSyncStats local_stats = { 0 };
+  g_autoptr(GError) local_error = NULL;
+  MkSyncRun run = { 0 };
+  gboolean ok;
+
+  g_return_val_if_fail (MK_IS_SYNC (self), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!g_atomic_int_compare_and_exchange (&self->running, 0, 1))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PENDING,
+                           _("This card is already being synchronized"));
+      return FALSE;
+    }
+
+  run.sync = self;
+  run.store = self->store;
+  run.account = self->account;
+  run.stats = stats != NULL ? stats : &local_stats;
+  run.cancellable = cancellable;
+  run.page_size = self->page_size;
+  run.today = mk_clock_get_now (self->clock);
+  *run.stats = (MkSyncStats) { 0 };
+
+  ok = run_steps (&run, &local_error);
+  record_outcome (&run, local_error);
+  mk_sync_run_clear (&run);
+  g_atomic_int_set (&self->running, 0);
+
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return ok;
+}
+
+gboolean
+mk_sync_get_always_reconcile (MkSync *self)
+{
+  return self->always_reconcile;
+}
+
+static void
+run_in_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  MkSync *self = source_object;
+  MkSyncStats *stats = task_data;
+  GError *error = NULL;
+
+  if (mk_sync_run (self, stats, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+mk_sync_run_async (MkSync              *self,
+                   GCancellable        *cancellable,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (MK_IS_SYNC (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, mk_sync_run_async);
+  g_task_set_task_data (task, g_new0 (MkSyncStats, 1), g_free);
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, run_in_thread);
+}
+
+gboolean
+mk_sync_run_finish (MkSync        *self,
+                    GAsyncResult  *result,
+                    MkSyncStats   *stats,
+                    GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (stats != NULL)
+    *stats = *(MkSyncStats *) g_task_get_task_data (G_TASK (result));
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- documents ---- */
+
+/* Does @attachment point at Binary/@binary_id (relative or absolute URL)? */
+static gboolean
+attachment_is_binary (JsonObject *attachment,
+                      const char *binary_id)
+{
+  const char *url = json_object_get_string_member_with_default (attachment, "url", NULL);
+  g_autofree char *suffix = g_strdup_printf ("Binary/%s", binary_id);
+
+  return url != NULL &&
+         (strcmp (url, suffix) == 0 ||
+          (g_str_has_suffix (url, suffix) && url[strlen (url) - strlen (suffix) - 1] == '/'));
+}
+
+/* The base64 SHA-1 the DocumentReferences give for Binary/@binary_id;
+ * NULL (and *found FALSE) when no document points at it. */
+static char *
+find_binary_hash (MkStore     *store,
+                  const char  *binary_id,
+                  gboolean    *found,
+                  GError     **error)
+{
+  g_autoptr(MkQuery) query = mk_query_new ();
+  guint offset = 0;
+
+  *found = FALSE;
+  mk_query_add_type (query, "DocumentReference");
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) page = mk_store_query_page (store, query, offset, 50, error);
+
+      if (page == NULL)
+        return NULL;
+      if (page->len == 0)
+        return NULL;
+
+      for (guint i = 0; i < page->len; i++)
+        {
+          JsonObject *doc = mk_resource_get_object (g_ptr_array_index (page, i));
+          JsonArray *content;
+
+          if (!json_object_has_member (doc, "content") ||
+              !JSON_NODE_HOLDS_ARRAY (json_object_get_member (doc, "content")))
+            continue;
+          content = json_object_get_array_member (doc, "content");
+          for (guint j = 0; j < json_array_get_length (content); j++)
+            {
+              JsonNode *node = json_array_get_element (content, j);
+              JsonObject *attachment;
+
+              if (!JSON_NODE_HOLDS_OBJECT (node) ||
+                  !json_object_has_member (json_node_get_object (node), "attachment"))
+                continue;
+              attachment = json_object_get_object_member (json_node_get_object (node), "attachment");
+              if (attachment == NULL || !attachment_is_binary (attachment, binary_id))
+                continue;
+
+              *found = TRUE;
+              return g_strdup (json_object_get_string_member_with_default (attachment, "hash", NULL));
+            }
+        }
+      offset += page->len;
+    }
+}
+
+static char *
+sha1_base64 (GBytes *data)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA1);
+  guint8 digest[20];
+  gsize digest_len = sizeof digest;
+  gconstpointer bytes;
+  gsize length;
+
+  bytes = g_bytes_get_data (data, &length);
+  g_checksum_update (checksum, bytes, length);
+  g_checksum_get_digest (checksum, digest, &digest_len);
+
+  return g_base64_encode (digest, digest_len);
+}
+
+GBytes *
+mk_sync_fetch_binary (MkSync        *self,
+                      const char    *binary_id,
+                      char         **content_type,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  static const char * const headers[] = { "Accept", "application/fhir+json", NULL };
+  MkSyncStats stats = { 0 };
+  MkSyncRun run = { 0 };
+  g_autoptr(MkResponse) response = NULL;
+  g_autoptr(MkImportStats) import_stats = NULL;
+  g_autoptr(GBytes) data = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *escaped = NULL;
+  JsonObject *binary;
+  const char *encoded;
+  gboolean found;
+  gconstpointer body;
+  gsize body_len;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (MK_IS_SYNC (self), NULL);
+  g_return_val_if_fail (binary_id != NULL, NULL);
+
+  expected = find_binary_hash (self->store, binary_id, &found, error);
+  if (error != NULL && *error != NULL)
+    return NULL;
+
+  run.sync = self;
+  run.store = self->store;
+  run.account = self->account;
+  run.stats = &stats;
+  run.cancellable = cancellable;
+
+  if (!connect_client (&run, error))
+    goto out;
+
+  escaped = g_uri_escape_string (binary_id, NULL, FALSE);
+  path = g_strdup_printf ("Binary/%s", escaped);
+  response = mk_sync_run_request (&run, "GET", path, headers, NULL, error);
+  if (response == NULL)
+    goto out;
+  binary = mk_sync_response_object (response, "Binary", error);
+  if (binary == NULL)
+    goto out;
+
+  encoded = json_object_get_string_member_with_default (binary, "data", "");
+  {
+    gsize length = 0;
+    guchar *decoded = *encoded != '\0' ? g_base64_decode (encoded, &length) : g_malloc0 (1);
+
+    data = g_bytes_new_take (decoded, length);
+  }
+
+  if (expected != NULL)
+    {
+      g_autofree char *actual = sha1_base64 (data);
+
+      if (strcmp (actual, expected) != 0)
+        {
+          g_set_error (error, MK_SYNC_ERROR, MK_SYNC_ERROR_CHECKSUM,
+                       /* Translators: %s is a file's id on the server */
+                       _("The file %s from the server does not match its document "
+                         "(SHA-1 differs): it was not saved"), binary_id);
+          goto out;
+        }
+    }
+
+  body = g_bytes_get_data (response->body, &body_len);
+  if (!mk_store_import_json (self->store, body, body_len, &import_stats, error))
+    goto out;
+
+  if (content_type != NULL)
+    *content_type = g_strdup (json_object_get_string_member_with_default (binary, "contentType", NULL));
+  ok = TRUE;
+
+out:
+  mk_sync_run_clear (&run);
+  return ok ? g_steal_pointer (&data) : NULL;
+}

@@ -1,0 +1,780 @@
+/* test-sync.c — MkSync against the test FHIR server over HTTPS
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "mk-account.h"
+#include "mk-client.h"
+#include "mk-demo.h"
+#include "mk-edits.h"
+#include "mk-outbox.h"
+#include "mk-sync.h"
+#include "mk-test-server.h"
+#include "mk-test-util.h"
+
+#define TOKEN "test-token-1"
+
+/* The types the demo patient's compartment cannot fully reach on a
+ * FHIR server: AuditEvents and Provenance about the patient's records
+ * (they name the record, not the patient), and Binary (fetched lazily). */
+static const char * const not_mirrored_in_full[] = { "AuditEvent", "Provenance", "Binary", NULL };
+
+typedef struct
+{
+  char         *dir;
+  MkTestServer *server;
+  MkStore      *store;
+  MkAccount    *account;
+  MkClock      *clock;
+  MkSync       *sync;
+} Fixture;
+
+static MkSync *
+new_sync (Fixture *f)
+{
+  MkSync *sync = mk_sync_new (f->store, f->account, f->clock);
+
+  mk_sync_set_access_token (sync, TOKEN);
+  mk_sync_set_retry_policy (sync, 3, 10, 1500);
+  return sync;
+}
+
+static void
+fixture_start (Fixture       *f,
+               MkTestTlsMode  mode)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *path = NULL;
+
+  f->dir = g_dir_make_tmp ("medkarta-sync-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  f->server = mk_test_server_new (NULL, &error);
+  g_assert_no_error (error);
+  mk_test_server_set_tls_mode (f->server, mode);
+  g_assert_true (mk_test_server_start (f->server, &error));
+  g_assert_no_error (error);
+  mk_test_server_set_token (f->server, TOKEN);
+  g_assert_true (mk_test_server_load_demo (f->server, now, &error));
+  g_assert_no_error (error);
+
+  path = g_build_filename (f->dir, "card", MK_STORE_FILE_NAME, NULL);
+  f->store = mk_store_open (path, &error);
+  g_assert_no_error (error);
+
+  f->account = mk_account_new (mk_test_server_get_base_url (f->server), MK_ACCOUNT_ROLE_PATIENT,
+                               MK_DEMO_PATIENT_ID, &error);
+  g_assert_no_error (error);
+  mk_account_set_ca_file (f->account, mk_test_server_get_ca_file (f->server));
+  g_assert_true (mk_account_save (f->account, f->store, &error));
+  g_assert_no_error (error);
+
+  f->clock = mk_clock_new_fake (now);
+  f->sync = new_sync (f);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  fixture_start (f, MK_TEST_TLS_VALID);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_object (&f->sync);
+  g_clear_object (&f->clock);
+  g_clear_object (&f->account);
+  g_clear_object (&f->store);
+  if (f->server != NULL)
+    mk_test_server_stop (f->server);
+  g_clear_object (&f->server);
+  mk_test_remove_tree (f->dir);
+  g_clear_pointer (&f->dir, g_free);
+}
+
+static void
+assert_sync_ok (Fixture     *f,
+                MkSyncStats *stats)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok = mk_sync_run (f->sync, stats, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (ok);
+}
+
+static JsonNode *
+parse (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = json_from_string (json, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  return node;
+}
+
+static gboolean
+is_partial_type (const char *type)
+{
+  return g_strv_contains (not_mirrored_in_full, type);
+}
+
+/* Every resource of the mirror equals the server's, member for member, and
+ * every type the account mirrors in full has as many on both sides. */
+static void
+assert_mirror_equals_server (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) counts = mk_store_count_by_type (f->store, &error);
+  const char * const types[] = {
+    "Patient", "Encounter", "Condition", "Observation", "DiagnosticReport", "Immunization",
+    "Procedure", "AllergyIntolerance", "MedicationRequest", "MedicationDispense",
+    "DocumentReference", "Appointment", "Consent", "Slot", "Schedule", "Practitioner",
+    "PractitionerRole", "Organization", "Location",
+  };
+  GHashTableIter iter;
+  const char *type;
+  guint n_compared = 0;
+
+  g_assert_no_error (error);
+
+  g_hash_table_iter_init (&iter, counts);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &type, NULL))
+    {
+      g_autoptr(MkQuery) query = mk_query_new ();
+      g_autoptr(GPtrArray) page = NULL;
+
+      mk_query_add_type (query, type);
+      page = mk_store_query_page (f->store, query, 0, 10000, &error);
+      g_assert_no_error (error);
+
+      for (guint i = 0; i < page->len; i++)
+        {
+          MkResource *resource = g_ptr_array_index (page, i);
+          g_autofree char *server_json = mk_test_server_get_resource (f->server, type,
+                                                                      mk_resource_get_id (resource));
+          g_autoptr(JsonNode) mine = NULL;
+          g_autoptr(JsonNode) theirs = NULL;
+
+          if (server_json == NULL)
+            g_error ("%s/%s is in the mirror, not on the server", type, mk_resource_get_id (resource));
+          mine = parse (mk_resource_get_json (resource));
+          theirs = parse (server_json);
+          if (!json_node_equal (mine, theirs))
+            g_error ("%s/%s differs:\nmirror %s\nserver %s", type, mk_resource_get_id (resource),
+                     mk_resource_get_json (resource), server_json);
+          n_compared++;
+        }
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      guint mine = GPOINTER_TO_UINT (g_hash_table_lookup (counts, types[i]));
+
+      g_assert_false (is_partial_type (types[i]));
+      if (mine != mk_test_server_count_resources (f->server, types[i]))
+        g_error ("%s: %u in the mirror, %u on the server", types[i], mine,
+                 mk_test_server_count_resources (f->server, types[i]));
+    }
+
+  g_assert_cmpuint (n_compared, >, 200);
+}
+
+static char *
+mirror_status (Fixture    *f,
+               const char *type,
+               const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MkResource) resource = mk_store_get_resource (f->store, type, id, &error);
+
+  g_assert_no_error (error);
+  return g_strdup (json_object_get_string_member_with_default (mk_resource_get_object (resource),
+                                                               "status", NULL));
+}
+
+static char *
+server_status (Fixture    *f,
+               const char *type,
+               const char *id)
+{
+  g_autofree char *json = mk_test_server_get_resource (f->server, type, id);
+  g_autoptr(JsonNode) node = NULL;
+
+  g_assert_nonnull (json);
+  node = parse (json);
+  return g_strdup (json_object_get_string_member_with_default (json_node_get_object (node),
+                                                               "status", NULL));
+}
+
+/* ---- pull ---- */
+
+static void
+test_full_then_nothing (Fixture       *f,
+                        gconstpointer  data)
+{
+  MkSyncStats stats;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *last_sync = NULL;
+  g_autofree char *sync_error = NULL;
+
+  assert_sync_ok (f, &stats);
+  assert_mirror_equals_server (f);
+  g_assert_cmpuint (stats.fetched, >, 200);
+  g_assert_cmpuint (stats.updated, ==, stats.fetched);
+  g_assert_cmpuint (stats.pushed, ==, 0);
+
+  last_sync = mk_store_get_meta (f->store, MK_ACCOUNT_META_LAST_SYNC, &error);
+  g_assert_nonnull (last_sync);
+  sync_error = mk_store_get_meta (f->store, MK_ACCOUNT_META_SYNC_ERROR, &error);
+  g_assert_null (sync_error);
+
+  /* Nothing changed: one request per type, nothing stored, no metadata. */
+  mk_test_server_reset_request_counts (f->server);
+  assert_sync_ok (f, &stats);
+  g_assert_cmpuint (stats.fetched, ==, 0);
+  g_assert_cmpuint (stats.updated, ==, 0);
+  g_assert_cmpuint (mk_test_server_get_request_count (f->server, NULL, "metadata"), ==, 0);
+  g_assert_cmpuint (mk_test_server_get_request_count (f->server, NULL, NULL), ==, stats.requests);
+  {
+    /* ("Practitioner" would count PractitionerRole too: prefixes.) */
+    const char * const types[] = { "Patient", "Observation", "Slot", "Organization",
+                                   "Location", "Schedule", "PractitionerRole", "Appointment" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+      g_assert_cmpuint (mk_test_server_get_request_count (f->server, "GET", types[i]), ==, 1);
+  }
+  g_assert_cmpuint (stats.requests, <=, 22);
+}
+
+static void
+test_server_change (Fixture       *f,
+                    gconstpointer  data)
+{
+  MkSyncStats stats;
+  g_autoptr(GError) error = NULL;
+
+  g_autoptr(GPtrArray) ids = NULL;
+
+  assert_sync_ok (f, &stats);
+  ids = mk_store_list_ids (f->store, "Condition", &error);
+  g_assert_no_error (error);
+  g_assert_true (mk_test_server_touch (f->server, "Condition", g_ptr_array_index (ids, 0), &error));
+  g_assert_no_error (error);
+  g_assert_true (mk_test_server_touch (f->server, "Practitioner", "pr-therapist", &error));
+  g_assert_no_error (error);
+
+  assert_sync_ok (f, &stats);
+  g_assert_cmpuint (stats.updated, ==, 2);
+  assert_mirror_equals_server (f);
+}
+
+static void
+test_server_delete (Fixture       *f,
+                    gconstpointer  data)
+{
+  MkSyncStats stats;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MkResource) gone = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
+  const char *victim;
+
+  assert_sync_ok (f, &stats);
+  ids = mk_store_list_ids (f->store, "Observation", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, >, 0);
+  victim = g_ptr_array_index (ids, 0);
+
+  g_assert_true (mk_test_server_delete (f->server, "Observation", victim, &error));
+  g_assert_no_error (error);
+
+  mk_sync_set_always_reconcile (f->sync, TRUE);
+  assert_sync_ok (f, &stats);
+  g_assert_cmpuint (stats.deleted, ==, 1);
+  gone = mk_store_get_resource (f->store, "Observation", victim, &error);
+  g_assert_error (error, MK_STORE_ERROR, MK_STORE_ERROR_NOT_FOUND);
+  g_assert_null (gone);
+  assert_mirror_equals_server (f);
+}
+
+static void
+test_paging (Fixture       *f,
+             gconstpointer  data)
+{
+  MkSyncStats stats;
+
+  mk_sync_set_page_size (f->sync, 7);
+  assert_sync_ok (f, &stats);
+  /* 78 Observations alone take 12 pages of 7. */
+  g_assert_cmpuint (stats.pages, >, 30);
+  g_assert_cmpuint (mk_test_server_get_request_count (f->server, "GET", "Observation"), ==, 12);
+  assert_mirror_equals_server (f);
+}
+
+static void
+test_practitioner (Fixture       *f,
+                   gconstpointer  data)
+{
+  MkSyncStats stats;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MkAccount) doctor = NULL;
+  g_autoptr(MkStore) store = NULL;
+  g_autoptr(MkSync) sync = NULL;
+  g_autoptr(GHashTable) counts = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "doctor", MK_STORE_FILE_NAME, NULL);
+  g_autofree char *patients = NULL;
+  g_autofree char *json = NULL;
+
+  store = mk_store_open (path, &error);
+  g_assert_no_error (error);
+  doctor = mk_account_new (mk_test_server_get_base_url (f->server), MK_ACCOUNT_ROLE_PRACTITIONER,
+                           "pr-therapist", &error);
+  g_assert_no_error (error);
+  mk_account_set_ca_file (doctor, mk_test_server_get_ca_file (f->server));
+  g_assert_true (mk_account_save (doctor, store, &error));
+  g_assert_no_error (error);
+
+  sync = mk_sync_new (store, doctor, f->clock);
+  mk_sync_set_access_token (sync, TOKEN);
+  g_assert_true (mk_sync_run (sync, &stats, NULL, &error));
+  g_assert_no_error (error);
+
+  /* The doctor's own resources, and the compartment of the patient found
+   * in their appointments. */
+  json = mk_store_get_json (store, "Practitioner", "pr-therapist", &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&json, g_free);
+  json = mk_store_get_json (store, "Schedule", "sched-therapist", &error);
+  g_assert_no_error (error);
+  patients = mk_store_get_meta (store, MK_SYNC_META_PATIENTS, &error);
+  g_assert_cmpstr (patients, ==, MK_DEMO_PATIENT_ID);
+  counts = mk_store_count_by_type (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (counts, "Observation")), ==,
+                    mk_test_server_count_resources (f->server, "Observation"));
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (counts, "Patient")), ==, 1);
+
+  /* Nothing changed: nothing stored. */
+  g_assert_true (mk_sync_run (sync, &stats, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.updated, ==, 0);
+}
+
+/* ---- push ---- */
+
+/* The mirrored Appointment whose identifier carries the client UUID @uuid. */
+static char *
+find_booked (Fixture    *f,
+             const char *uuid)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MkQuery) query = mk_query_new ();
+  g_autoptr(GPtrArray) page = NULL;
+
+  mk_query_add_type (query, "Appointment");
+  page = mk_store_query_page (f->store, query, 0, 1000, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < page->len; i++)
+    if (strstr (mk_resource_get_json (g_ptr_array_index (page, i)), uuid) != NULL)
+      return g_strdup (mk_resource_get_id (g_ptr_array_index (page, i)));
+
+  return NULL;
+}
+
+static char *
+book_offline (Fixture    *f,
+              const char *slot)
+{
+  g_autoptr(GError) error = NULL;
+  char *local_id = NULL;
+
+  g_assert_true (mk_edits_book_slot (f->store, f->clock, slot, "Patient/" MK_DEMO_PATIENT_ID,
+                                     "Контрольный осмотр", &local_id, &error));
+  g_assert_no_error (error);
+  return local_id;
+}
+
+static void
+test_book_and_cancel (Fixture       *f,
+                      gconstpointer  data)
+{
+  MkSyncStats stats;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *local_id = NULL;
+  g_autofree char *server_id = NULL;
+  g_autofree char *slot_mine = NULL;
+  g_autofree char *slot_theirs = NULL;
+  g_autofree char *status = NULL;
+  guint before;
+
+  assert_sync_ok (f, &stats);
+  before = mk_test_server_count_resources (f->server, "Appointment");
+
+  local_id = book_offline (f, "slot-free-2");
+  assert_sync_ok (f, &stats);
+  g_assert_cmpuint (stats.pushed, ==, 1);
+  g_assert_cmpuint (mk_test_server_count_resources (f->server, "Appointment"), ==, before + 1);
+  g_assert_cmpuint (mk_store_count_outbox (f->store, &error), ==, 0);
+
+  slot_mine = mirror_status (f, "Slot", "slot-free-2");
+  slot_theirs = server_status (f, "Slot", "slot-free-2");
+  g_assert_cmpstr (slot_theirs, ==, "busy");
+  g_assert_cmpstr (slot_mine, ==, "busy");
+
+  server_id = find_booked (f, local_id);
+  g_assert_nonnull (server_id);
+  assert_mirror_equals_server (f);
+
+  /* Cancel it, offline, then sync. */
+  g_assert_true (mk_edits_cancel_appointment (f->store, f->clock, server_id, "Уехал", &error));
+  g_assert_no_error (error);
+  assert_sync_ok (f, &stats);
+  g_assert_cmpuint (stats.pushed, ==, 1);
+  status = server_status (f, "Appointment", server_id);
+  g_assert_cmpstr (status, ==, "cancelled");
+  assert_mirror_equals_server (f);
+}
+
+/* A create sent again after its answer was lost (here: the same queued
+ * create twice) finds the first one through If-None-Exist. */
+static void
+test_create_twice (Fixture       *f,
+                   gconstpointer  data)
+{
+  MkSyncStats stats;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GDateTime) now = mk_clock_get_now (f->clock);
+  g_autofree char *local_id = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *if_none_exist = NULL;
+  MkOutboxEntry *entry;
+  gint64 seq;
+  guint before;
+
+  assert_sync_ok (f, &stats);
+  before = mk_test_server_count_resources (f->server, "Appointment");
+  local_id = book_offline (f, "slot-free-3");
+
+  entries = mk_store_list_outbox (f->store, MK_OUTBOX_PENDING, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 1);
+  entry = g_ptr_array_index (entries, 0);
+  g_assert_nonnull (entry->if_none_exist);
+  json = g_strdup (entry->json);
+  if_none_exist = g_strdup (entry->if_none_exist);
+
+  assert_sync_ok (f, &stats);
+  g_assert_cmpuint (stats.pushed, ==, 1);
+  g_assert_cmpuint (mk_test_server_count_resources (f->server, "Appointment"), ==, before + 1);
+
+  g_assert_true (mk_store_queue_edit (f->store, MK_OUTBOX_CREATE, json, if_none_exist, now,
+                                      &seq, &error));
+  g_assert_no_error (error);
+  assert_sync_ok (f, &stats);
+  g_assert_cmpuint (stats.pushed, ==, 1);
+  g_assert_cmpuint (mk_test_server_count_resources (f->server, "Appointment"), ==, before + 1);
+  g_assert_cmpuint (mk_test_server_get_request_count (f->server, "POST", "Appointment"), ==, 2);
+  g_assert_cmpuint (mk_store_count_outbox (f->store, &error), ==, 0);
+  assert_mirror_equals_server (f);
+}
+
+static void
+test_conflict (Fixture       *f,
+               gconstpointer  data)
+{
+  MkSyncStats stats;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autofree char *status = NULL;
+  MkOutboxEntry *entry;
+
+  assert_sync_ok (f, &stats);
+  g_assert_true (mk_edits_cancel_appointment (f->store, f->clock, "appt-next-week", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (mk_test_server_touch (f->server, "Appointment", "appt-next-week", &error));
+  g_assert_no_error (error);
+
+  g_assert_false (mk_sync_run (f->sync, &stats, NULL, &error));
+  g_assert_error (error, MK_SYNC_ERROR, MK_SYNC_ERROR_NEEDS_ATTENTION);
+  g_clear_error (&error);
+  g_assert_cmpuint (stats.conflicts, ==, 1);
+  g_assert_cmpuint (stats.pushed, ==, 0);
+
+  /* Nothing overwritten on the server; both versions kept here. */
+  status = server_status (f, "Appointment", "appt-next-week");
+  g_assert_cmpstr (status, ==, "booked");
+  entries = mk_store_list_outbox (f->store, MK_OUTBOX_CONFLICT, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 1);
+  entry = g_ptr_array_index (entries, 0);
+  g_assert_nonnull (entry->server_json);
+  g_assert_nonnull (strstr (entry->json, "cancelled"));
+  g_assert_null (strstr (entry->server_json, "cancelled"));
+  g_assert_cmpuint (mk_test_server_get_request_count (f->server, "PUT", NULL), ==, 1);
+}
+
+/* ---- faults ---- */
+
+static void
+test_retry_after (Fixture       *f,
+                  gconstpointer  data)
+{
+  MkSyncStats stats;
+
+  mk_test_server_add_fault (f->server, MK_TEST_FAULT_STATUS_503, "Observation", 1);
+  assert_sync_ok (f, &stats);
+  g_assert_cmpuint (mk_test_server_get_request_count (f->server, "GET", "Observation"), ==, 2);
+  assert_mirror_equals_server (f);
+}
+
+static void
+test_truncated_page (Fixture       *f,
+                     gconstpointer  data)
+{
+  MkSyncStats stats;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) counts = NULL;
+  g_autofree char *sync_error = NULL;
+
+  mk_test_server_add_fault (f->server, MK_TEST_FAULT_TRUNCATE, "Observation", 0);
+  g_assert_false (mk_sync_run (f->sync, &stats, NULL, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  counts = mk_store_count_by_type (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_hash_table_contains (counts, "Observation"));
+  sync_error = mk_store_get_meta (f->store, MK_ACCOUNT_META_SYNC_ERROR, &error);
+  g_assert_nonnull (sync_error);
+
+  mk_test_server_clear_faults (f->server);
+  assert_sync_ok (f, &stats);
+  assert_mirror_equals_server (f);
+}
+
+static void
+test_bad_answers (Fixture       *f,
+                  gconstpointer  data)
+{
+  const MkTestFault faults[] = { MK_TEST_FAULT_INVALID_JSON, MK_TEST_FAULT_WRONG_CONTENT_TYPE };
+
+  for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
+    {
+      MkSyncStats stats;
+      g_autoptr(GError) error = NULL;
+
+      mk_test_server_clear_faults (f->server);
+      mk_test_server_add_fault (f->server, faults[i], "Condition", 0);
+      g_assert_false (mk_sync_run (f->sync, &stats, NULL, &error));
+      g_assert_error (error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_INVALID_RESPONSE);
+    }
+
+  mk_test_server_clear_faults (f->server);
+  {
+    MkSyncStats stats;
+
+    assert_sync_ok (f, &stats);
+  }
+  assert_mirror_equals_server (f);
+}
+
+static void
+test_tls (gconstpointer data)
+{
+  Fixture f = { 0 };
+  MkSyncStats stats;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sync_error = NULL;
+
+  fixture_start (&f, GPOINTER_TO_INT (data));
+  g_assert_false (mk_sync_run (f.sync, &stats, NULL, &error));
+  g_assert_error (error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_TLS);
+  g_test_message ("TLS: %s", error->message);
+  g_assert_cmpuint (stats.updated, ==, 0);
+  sync_error = mk_store_get_meta (f.store, MK_ACCOUNT_META_SYNC_ERROR, NULL);
+  g_assert_cmpstr (sync_error, ==, error->message);
+  fixture_tear_down (&f, NULL);
+}
+
+static void
+test_unauthorized (Fixture       *f,
+                   gconstpointer  data)
+{
+  MkSyncStats stats;
+  g_autoptr(GError) error = NULL;
+  guint before;
+
+  assert_sync_ok (f, &stats);
+  mk_test_server_expire_token (f->server);
+  mk_test_server_reset_request_counts (f->server);
+
+  g_assert_false (mk_sync_run (f->sync, &stats, NULL, &error));
+  g_assert_error (error, MK_SYNC_ERROR, MK_SYNC_ERROR_SIGN_IN_REQUIRED);
+  /* The refused request, and no loop: one refresh attempt (the bearer
+   * token is read again; it is the same), no retry. */
+  g_assert_cmpuint (mk_test_server_get_request_count (f->server, NULL, NULL), ==, 1);
+
+  before = mk_test_server_get_request_count (f->server, NULL, NULL);
+  g_clear_error (&error);
+  g_assert_false (mk_sync_run (f->sync, &stats, NULL, &error));
+  g_assert_error (error, MK_SYNC_ERROR, MK_SYNC_ERROR_SIGN_IN_REQUIRED);
+  g_assert_cmpuint (mk_test_server_get_request_count (f->server, NULL, NULL), ==, before + 1);
+}
+
+typedef struct
+{
+  GCancellable *cancellable;
+  guint         pages;
+} CancelData;
+
+static void
+cancel_after_pages (MkSyncPhase        phase,
+                    const char        *resource_type,
+                    const MkSyncStats *stats,
+                    gpointer           user_data)
+{
+  CancelData *data = user_data;
+
+  if (phase == MK_SYNC_PHASE_PULLING && stats->pages >= data->pages)
+    g_cancellable_cancel (data->cancellable);
+}
+
+static void
+assert_integrity (Fixture *f)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (mk_store_get_path (f->store), &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+static void
+test_cancel (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  CancelData cancel = { cancellable, 5 };
+  MkSyncStats stats;
+  g_autoptr(GError) error = NULL;
+
+  mk_sync_set_page_size (f->sync, 10);
+  mk_sync_set_progress_func (f->sync, cancel_after_pages, &cancel, NULL);
+  g_assert_false (mk_sync_run (f->sync, &stats, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (stats.pages, ==, 5);
+  assert_integrity (f);
+
+  mk_sync_set_progress_func (f->sync, NULL, NULL, NULL);
+  assert_sync_ok (f, &stats);
+  assert_mirror_equals_server (f);
+}
+
+static void
+on_sync_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GMainLoop *loop = user_data;
+  MkSyncStats stats;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (mk_sync_run_finish (MK_SYNC (source), result, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.fetched, >, 200);
+  g_main_loop_quit (loop);
+}
+
+static void
+test_async (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+  mk_sync_run_async (f->sync, NULL, on_sync_done, loop);
+  g_main_loop_run (loop);
+  assert_mirror_equals_server (f);
+}
+
+/* ---- documents ---- */
+
+static void
+test_binary (Fixture       *f,
+             gconstpointer  data)
+{
+  MkSyncStats stats;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) content = NULL;
+  g_autoptr(GBytes) bad = NULL;
+  g_autofree char *content_type = NULL;
+  g_autofree char *server_json = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *tampered = NULL;
+
+  assert_sync_ok (f, &stats);
+
+  content = mk_sync_fetch_binary (f->sync, "bin-spravka", &content_type, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (content);
+  g_assert_cmpuint (g_bytes_get_size (content), >, 0);
+  g_assert_nonnull (content_type);
+
+  /* The server's file changes, the document's hash does not: refused. */
+  server_json = mk_test_server_get_resource (f->server, "Binary", "bin-spravka");
+  node = parse (server_json);
+  json_object_set_string_member (json_node_get_object (node), "data", "aGVsbG8=");
+  json_object_remove_member (json_node_get_object (node), "meta");
+  tampered = json_to_string (node, FALSE);
+  g_assert_true (mk_test_server_load_json (f->server, tampered, &error));
+  g_assert_no_error (error);
+
+  bad = mk_sync_fetch_binary (f->sync, "bin-spravka", NULL, NULL, &error);
+  g_assert_error (error, MK_SYNC_ERROR, MK_SYNC_ERROR_CHECKSUM);
+  g_assert_null (bad);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/sync/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("pull/full-then-nothing", test_full_then_nothing);
+  ADD ("pull/server-change", test_server_change);
+  ADD ("pull/server-delete", test_server_delete);
+  ADD ("pull/paging", test_paging);
+  ADD ("pull/practitioner", test_practitioner);
+  ADD ("push/book-and-cancel", test_book_and_cancel);
+  ADD ("push/create-twice", test_create_twice);
+  ADD ("push/conflict", test_conflict);
+  ADD ("fault/retry-after", test_retry_after);
+  ADD ("fault/truncated-page", test_truncated_page);
+  ADD ("fault/bad-answers", test_bad_answers);
+  ADD ("fault/unauthorized", test_unauthorized);
+  ADD ("run/cancel", test_cancel);
+  ADD ("run/async", test_async);
+  ADD ("binary/checksum", test_binary);
+  g_test_add_data_func ("/sync/tls/untrusted", GINT_TO_POINTER (MK_TEST_TLS_UNTRUSTED), test_tls);
+  g_test_add_data_func ("/sync/tls/expired", GINT_TO_POINTER (MK_TEST_TLS_EXPIRED), test_tls);
+  g_test_add_data_func ("/sync/tls/wrong-host", GINT_TO_POINTER (MK_TEST_TLS_WRONG_HOST), test_tls);
+
+  return g_test_run ();
+}
