@@ -1264,25 +1264,34 @@ add_reference_condition (GString    *where,
                          const char *value,
                          const char *default_type)
 {
-  g_autofree char *target = NULL;
-
-  if (strchr (value, '/') != NULL)
-    target = normalize_reference (value);
-  else if (default_type != NULL)
-    target = g_strconcat (default_type, "/", value, NULL);
+  /* A comma means OR (FHIR search): patient=a,b,c. */
+  g_auto(GStrv) values = g_strsplit (value, ",", -1);
 
   g_string_append_printf (where, " AND EXISTS (SELECT 1 FROM ref WHERE ref.type = resource.type "
-                                 "AND ref.id = resource.id AND ref.param IN (%s) AND ", params_sql);
-  if (target != NULL)
+                                 "AND ref.id = resource.id AND ref.param IN (%s) AND (", params_sql);
+  for (guint i = 0; values[i] != NULL; i++)
     {
-      g_string_append (where, "ref.target = ?)");
-      g_ptr_array_add (binds, g_steal_pointer (&target));
+      g_autofree char *target = NULL;
+
+      if (i > 0)
+        g_string_append (where, " OR ");
+      if (strchr (values[i], '/') != NULL)
+        target = normalize_reference (values[i]);
+      else if (default_type != NULL)
+        target = g_strconcat (default_type, "/", values[i], NULL);
+
+      if (target != NULL)
+        {
+          g_string_append (where, "ref.target = ?");
+          g_ptr_array_add (binds, g_steal_pointer (&target));
+        }
+      else
+        {
+          g_string_append (where, "substr (ref.target, instr (ref.target, '/') + 1) = ?");
+          g_ptr_array_add (binds, g_strdup (values[i]));
+        }
     }
-  else
-    {
-      g_string_append (where, "substr (ref.target, instr (ref.target, '/') + 1) = ?)");
-      g_ptr_array_add (binds, g_strdup (value));
-    }
+  g_string_append (where, values[0] == NULL ? "0))" : "))");
 }
 
 static MkTestReply *
@@ -1363,10 +1372,17 @@ search_locked (MkTestStore         *store,
         {
           if (g_str_equal (type, "Patient"))
             {
-              const char *slash = strrchr (value, '/');
+              g_auto(GStrv) ids = g_strsplit (value, ",", -1);
 
-              g_string_append (where, " AND id = ?");
-              g_ptr_array_add (binds, g_strdup (slash != NULL ? slash + 1 : value));
+              g_string_append (where, " AND id IN (");
+              for (guint j = 0; ids[j] != NULL; j++)
+                {
+                  const char *slash = strrchr (ids[j], '/');
+
+                  g_string_append (where, j > 0 ? ", ?" : "?");
+                  g_ptr_array_add (binds, g_strdup (slash != NULL ? slash + 1 : ids[j]));
+                }
+              g_string_append (where, ids[0] == NULL ? "NULL)" : ")");
             }
           else
             add_reference_condition (where, binds, "'subject', 'patient', 'actor'", value, "Patient");

@@ -493,6 +493,17 @@ test_search_filters (Fixture       *fixture,
   actor_bundle = json_of (by_actor);
   g_assert_cmpuint (entry_count (actor_bundle), ==, 1);
 
+  /* A comma is an OR: the patients of a doctor in one request. */
+  {
+    g_autoptr(Exchange) both = send_request (fixture, "GET", "Observation?patient=even,Patient/odd", NULL, NULL);
+    g_autoptr(Exchange) both_self = send_request (fixture, "GET", "Patient?patient=even,odd", NULL, NULL);
+    g_autoptr(JsonObject) both_bundle = json_of (both);
+    g_autoptr(JsonObject) both_self_bundle = json_of (both_self);
+
+    g_assert_cmpuint (entry_count (both_bundle), ==, 5);
+    g_assert_cmpuint (entry_count (both_self_bundle), ==, 1);  /* only "even" exists */
+  }
+
   ids = send_request (fixture, "GET", "Observation?_elements=id&_id=obs-1,obs-2", NULL, NULL);
   ids_bundle = json_of (ids);
   g_assert_cmpuint (entry_count (ids_bundle), ==, 2);
