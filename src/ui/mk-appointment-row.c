@@ -9,6 +9,7 @@
 #include "mk-appointment-row.h"
 #include "mk-format.h"
 #include "mk-row-util.h"
+#include "mk-sync-controller.h"
 #include "mk-status-pill.h"
 #include "mk-ui-resources.h"
 
@@ -221,6 +222,18 @@ mk_appointment_row_update (MkRow *row)
     mk_row_util_set_label (self->details_label, institution);
 
   set_status_pill (self->pill, appointment->status);
+
+  /* A local edit the server has not taken yet. */
+  if (mk_row_get_store (row) != NULL &&
+      mk_sync_controller_find_edit (mk_row_get_store (row), "Appointment", appointment->id, NULL))
+    {
+      g_autofree char *label =
+        /* Translators: a visit's status and that the change was not sent to the clinic yet, "Booked, waiting to be sent" */
+        g_strdup_printf (C_("visit status", "%s, waiting to be sent"),
+                         appointment->status != NULL ? mk_appointment_status_to_label (appointment->status) : "");
+
+      mk_status_pill_set (self->pill, label, MK_STATUS_PILL_WARNING, "emblem-synchronizing-symbolic");
+    }
 }
 
 static void

@@ -15,6 +15,7 @@
 
 #include "mk-appointment-card.h"
 #include "mk-appointment-row.h"
+#include "mk-booking-dialog.h"
 #include "mk-appointments-page.h"
 #include "mk-list-util.h"
 #include "mk-resource-list.h"
@@ -34,6 +35,7 @@ struct _MkAppointmentsPage
 
   GtkToggleButton    *upcoming_button;
   GtkToggleButton    *past_button;
+  GtkWidget          *book_button;
   GtkStack           *stack;
   GtkListView        *list_view;
   AdwStatusPage      *empty_page;
@@ -158,11 +160,49 @@ on_list_activate (MkAppointmentsPage *self,
   if (resource == NULL)
     return;
 
-  card = mk_appointment_card_new (store, resource);
+  card = mk_appointment_card_new_with_clock (store, resource, mk_page_get_clock (MK_PAGE (self)));
   root = gtk_widget_get_root (GTK_WIDGET (self));
   if (GTK_IS_WINDOW (root))
     gtk_window_set_transient_for (GTK_WINDOW (card), GTK_WINDOW (root));
   gtk_window_present (GTK_WINDOW (card));
+}
+
+static void
+on_booked (MkAppointmentsPage *self,
+           const char         *appointment_id)
+{
+  mk_appointments_page_show_past (self, FALSE);
+  mk_appointments_page_refresh (self);
+  /* Send it now when the card can sync (nothing happens offline). */
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.sync", NULL);
+}
+
+static void
+book_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  MkAppointmentsPage *self = MK_APPOINTMENTS_PAGE (widget);
+  MkStore *store = mk_page_get_store (MK_PAGE (self));
+  g_autoptr(MkResource) patient = NULL;
+  g_autofree char *patient_ref = NULL;
+  GtkWidget *dialog;
+  GtkRoot *root;
+
+  if (store == NULL)
+    return;
+
+  patient = mk_page_find_patient (MK_PAGE (self), NULL);
+  if (patient != NULL)
+    patient_ref = g_strconcat ("Patient/", mk_resource_get_id (patient), NULL);
+  else
+    patient_ref = mk_store_get_meta (store, "patient", NULL);
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  dialog = mk_booking_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, store,
+                                  mk_page_get_clock (MK_PAGE (self)), patient_ref);
+  g_signal_connect_object (dialog, "booked", G_CALLBACK (on_booked), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -205,6 +245,14 @@ mk_appointments_page_constructed (GObject *object)
                                G_CALLBACK (on_items_changed), self, G_CONNECT_SWAPPED);
     }
 
+  /* Booking is for cards connected to a clinic server. */
+  if (store != NULL)
+    {
+      g_autofree char *server_url = mk_store_get_meta (store, "server-url", NULL);
+
+      gtk_widget_set_visible (self->book_button, server_url != NULL && *server_url != '\0');
+    }
+
   g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
   on_section_toggled (self);
   mk_appointments_page_update_empty (self);
@@ -243,11 +291,14 @@ mk_appointments_page_class_init (MkAppointmentsPageClass *klass)
                                                "/io/github/medkarta/Medkarta/ui/mk-appointments-page.ui");
   gtk_widget_class_bind_template_child (widget_class, MkAppointmentsPage, upcoming_button);
   gtk_widget_class_bind_template_child (widget_class, MkAppointmentsPage, past_button);
+  gtk_widget_class_bind_template_child (widget_class, MkAppointmentsPage, book_button);
   gtk_widget_class_bind_template_child (widget_class, MkAppointmentsPage, stack);
   gtk_widget_class_bind_template_child (widget_class, MkAppointmentsPage, list_view);
   gtk_widget_class_bind_template_child (widget_class, MkAppointmentsPage, empty_page);
   gtk_widget_class_bind_template_callback (widget_class, on_section_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_list_activate);
+
+  gtk_widget_class_install_action (widget_class, "appointments.book", NULL, book_action);
 }
 
 static void
@@ -299,7 +350,7 @@ mk_appointments_page_open_card (MkAppointmentsPage *self,
   if (resource == NULL)
     return NULL;
 
-  card = mk_appointment_card_new (store, resource);
+  card = mk_appointment_card_new_with_clock (store, resource, mk_page_get_clock (MK_PAGE (self)));
   root = gtk_widget_get_root (GTK_WIDGET (self));
   if (GTK_IS_WINDOW (root))
     gtk_window_set_transient_for (GTK_WINDOW (card), GTK_WINDOW (root));

@@ -126,9 +126,9 @@ on_role_changed (MkServerDialog *self)
 
 /* An account directory name from the account name: lower-case ASCII
  * letters, digits and '-', unique among the accounts and directories. */
-static char *
-make_account_id (const char *name,
-                 GSettings  *settings)
+char *
+mk_server_dialog_make_account_id (const char *name,
+                                  GSettings  *settings)
 {
   g_autoptr(GString) base = g_string_new (NULL);
   g_autofree char *root = mk_application_dup_data_root ();
@@ -185,7 +185,7 @@ mk_server_dialog_save (MkServerDialog  *self,
   id = dup_trimmed (self->id_row);
   doctor = adw_combo_row_get_selected (self->role_row) == 1;
 
-  account_id = make_account_id (name, settings);
+  account_id = mk_server_dialog_make_account_id (name, settings);
   store = mk_application_open_account_store (account_id, error);
   if (store == NULL)
     return NULL;
@@ -196,21 +196,30 @@ mk_server_dialog_save (MkServerDialog  *self,
       !mk_store_set_meta (store, doctor ? "practitioner" : "patient", reference, error))
     return NULL;
 
-  if (settings != NULL)
-    {
-      g_auto(GStrv) accounts = g_settings_get_strv (settings, "accounts");
-      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-      g_auto(GStrv) new_accounts = NULL;
-
-      g_strv_builder_addv (builder, (const char **) accounts);
-      g_strv_builder_add (builder, account_id);
-      new_accounts = g_strv_builder_end (builder);
-
-      g_settings_set_strv (settings, "accounts", (const char * const *) new_accounts);
-      g_settings_set_string (settings, "active-account", account_id);
-    }
+  mk_server_dialog_register_account (settings, account_id);
 
   return g_steal_pointer (&account_id);
+}
+
+void
+mk_server_dialog_register_account (GSettings  *settings,
+                                   const char *account_id)
+{
+  g_auto(GStrv) accounts = NULL;
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_auto(GStrv) new_accounts = NULL;
+
+  if (settings == NULL)
+    return;
+
+  accounts = g_settings_get_strv (settings, "accounts");
+  builder = g_strv_builder_new ();
+  g_strv_builder_addv (builder, (const char **) accounts);
+  g_strv_builder_add (builder, account_id);
+  new_accounts = g_strv_builder_end (builder);
+
+  g_settings_set_strv (settings, "accounts", (const char * const *) new_accounts);
+  g_settings_set_string (settings, "active-account", account_id);
 }
 
 static void

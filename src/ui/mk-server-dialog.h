@@ -37,4 +37,12 @@ char       *mk_server_dialog_save         (MkServerDialog *self,
  * sentence saying what is wrong. */
 char       *mk_server_dialog_check_url    (const char     *url);
 
+/* A new account directory name made from @name, unique among the accounts
+ * in @settings (may be NULL) and the directories of the data root. */
+char       *mk_server_dialog_make_account_id (const char  *name,
+                                           GSettings      *settings);
+/* Adds @account_id to the "accounts" and makes it the active one. */
+void        mk_server_dialog_register_account (GSettings  *settings,
+                                           const char     *account_id);
+
 G_END_DECLS

@@ -6,13 +6,17 @@
 
 #include <glib/gi18n.h>
 
+#include "mk-account-setup.h"
 #include "mk-appointments-page.h"
+#include "mk-conflict-dialog.h"
 #include "mk-documents-page.h"
 #include "mk-notifications-popover.h"
 #include "mk-prescriptions-page.h"
 #include "mk-profile-page.h"
 #include "mk-records-page.h"
 #include "mk-server-dialog.h"
+#include "mk-sync-controller.h"
+#include "mk-sync-status.h"
 #include "mk-welcome-page.h"
 #include "mk-window.h"
 #include "mk-ui-resources.h"
@@ -52,6 +56,7 @@ struct _MkWindow
   gboolean              is_demo;
   gboolean              building;   /* pages being replaced: don't save last-view */
   GtkWidget            *pages[N_VIEWS];
+  MkSyncController     *sync_controller;   /* the open card's; NULL for none */
 
   /* Template widgets */
   AdwHeaderBar         *header_bar;
@@ -61,6 +66,7 @@ struct _MkWindow
   AdwViewStack         *view_stack;
   MkWelcomePage        *welcome_page;
   GtkWidget            *demo_pill;
+  MkSyncStatus         *sync_status;
 };
 
 G_DEFINE_FINAL_TYPE (MkWindow, mk_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -135,6 +141,18 @@ mk_window_remove_pages (MkWindow *self)
 }
 
 static void
+mk_window_clear_sync (MkWindow *self)
+{
+  if (self->sync_controller == NULL)
+    return;
+
+  mk_sync_controller_shutdown (self->sync_controller);
+  if (self->sync_status != NULL)
+    mk_sync_status_set_controller (self->sync_status, NULL);
+  g_clear_object (&self->sync_controller);
+}
+
+static void
 mk_window_update_state (MkWindow *self)
 {
   gboolean card = self->store != NULL;
@@ -148,6 +166,10 @@ mk_window_update_state (MkWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-view", card);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", card);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", self->sync_controller != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-sync", self->sync_controller != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-conflicts", self->sync_controller != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-in", self->sync_controller != NULL);
   update_switcher_bar (self);
 }
 
@@ -167,6 +189,7 @@ mk_window_set_store (MkWindow *self,
   self->building = TRUE;
 
   mk_window_remove_pages (self);
+  mk_window_clear_sync (self);
   g_set_object (&self->store, store);
   self->is_demo = FALSE;
 
@@ -196,6 +219,15 @@ mk_window_set_store (MkWindow *self,
     }
 
   self->building = FALSE;
+
+  /* An account card syncs: on opening, on a timer, on demand, when the
+   * network returns. */
+  if (store != NULL && !self->is_demo)
+    {
+      self->sync_controller = mk_sync_controller_new (store, self->clock, g_network_monitor_get_default ());
+      mk_sync_status_set_controller (self->sync_status, self->sync_controller);
+      mk_sync_controller_start (self->sync_controller);
+    }
 
   mk_window_update_state (self);
 
@@ -263,9 +295,69 @@ open_demo_action (GtkWidget  *widget,
 }
 
 static void
+sync_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  MkWindow *self = MK_WINDOW (widget);
+
+  if (self->sync_controller != NULL)
+    mk_sync_controller_sync (self->sync_controller);
+}
+
+static void
+cancel_sync_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  MkWindow *self = MK_WINDOW (widget);
+
+  if (self->sync_controller != NULL)
+    mk_sync_controller_cancel (self->sync_controller);
+}
+
+static void
+show_conflicts_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  MkWindow *self = MK_WINDOW (widget);
+
+  if (self->store == NULL)
+    return;
+
+  gtk_window_present (GTK_WINDOW (mk_conflict_dialog_new (GTK_WINDOW (self), self->store,
+                                                          self->sync_controller)));
+}
+
+static void
+on_signed_in (MkWindow       *self,
+              MkAccountSetup *setup)
+{
+  if (self->sync_controller != NULL)
+    mk_sync_controller_signed_in (self->sync_controller);
+}
+
+static void
+sign_in_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  MkWindow *self = MK_WINDOW (widget);
+  GtkWidget *setup;
+
+  if (self->store == NULL || self->sync_controller == NULL)
+    return;
+
+  setup = mk_account_setup_new_sign_in (GTK_WINDOW (self), self->store);
+  g_signal_connect_object (setup, "signed-in", G_CALLBACK (on_signed_in), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (setup));
+}
+
+static void
 on_account_created (MkWindow       *self,
                     const char     *account_id,
-                    MkServerDialog *dialog)
+                    GtkWindow      *dialog)
 {
   g_autoptr(MkStore) store = NULL;
   g_autoptr(GError) error = NULL;
@@ -286,7 +378,7 @@ connect_server_action (GtkWidget  *widget,
                        GVariant   *parameter)
 {
   MkWindow *self = MK_WINDOW (widget);
-  GtkWidget *dialog = mk_server_dialog_new (GTK_WINDOW (self));
+  GtkWidget *dialog = mk_account_setup_new (GTK_WINDOW (self));
 
   g_signal_connect_object (dialog, "account-created",
                            G_CALLBACK (on_account_created), self,
@@ -349,6 +441,7 @@ mk_window_dispose (GObject *object)
   MkWindow *self = MK_WINDOW (object);
 
   self->building = TRUE;
+  mk_window_clear_sync (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), MK_TYPE_WINDOW);
   for (guint i = 0; i < N_VIEWS; i++)
     self->pages[i] = NULL;
@@ -443,6 +536,7 @@ mk_window_class_init (MkWindowClass *klass)
 
   g_type_ensure (MK_TYPE_WELCOME_PAGE);
   g_type_ensure (MK_TYPE_NOTIFICATIONS_POPOVER);
+  g_type_ensure (MK_TYPE_SYNC_STATUS);
 
   /* The resources live in a static library: referencing them keeps them
    * linked in (their constructor registers them). */
@@ -455,6 +549,7 @@ mk_window_class_init (MkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MkWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, MkWindow, welcome_page);
   gtk_widget_class_bind_template_child (widget_class, MkWindow, demo_pill);
+  gtk_widget_class_bind_template_child (widget_class, MkWindow, sync_status);
   gtk_widget_class_bind_template_callback (widget_class, update_switcher_bar);
   gtk_widget_class_bind_template_callback (widget_class, on_visible_view_changed);
 
@@ -462,12 +557,18 @@ mk_window_class_init (MkWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, open_demo_action);
   gtk_widget_class_install_action (widget_class, "win.connect-server", NULL, connect_server_action);
+  gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel-sync", NULL, cancel_sync_action);
+  gtk_widget_class_install_action (widget_class, "win.show-conflicts", NULL, show_conflicts_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, sign_in_action);
 
   for (guint i = 0; i < N_VIEWS; i++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK,
                                          "win.show-view", "s", views[i].name);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.sync", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.sync", NULL);
 }
 
 static void
@@ -547,4 +648,12 @@ mk_window_show_view (MkWindow   *self,
 
   if (adw_view_stack_get_child_by_name (self->view_stack, name) != NULL)
     adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+MkSyncController *
+mk_window_get_sync_controller (MkWindow *self)
+{
+  g_return_val_if_fail (MK_IS_WINDOW (self), NULL);
+
+  return self->sync_controller;
 }

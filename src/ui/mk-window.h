@@ -9,6 +9,7 @@
 #include "mk-application.h"
 #include "mk-clock.h"
 #include "mk-store.h"
+#include "mk-sync-controller.h"
 
 G_BEGIN_DECLS
 
@@ -35,6 +36,9 @@ AdwViewStack *mk_window_get_view_stack   (MkWindow      *self);
 const char   *mk_window_get_visible_view (MkWindow      *self);
 void          mk_window_show_view        (MkWindow      *self,
                                           const char    *name);
+
+/* The open account card's sync (NULL for the demo or no card). */
+MkSyncController *mk_window_get_sync_controller (MkWindow *self);
 
 /* Shows @error's message in a dialog with @heading. */
 void          mk_window_show_error       (MkWindow      *self,
