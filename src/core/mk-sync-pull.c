@@ -567,6 +567,14 @@ id_list_queries (const char *type,
 
           if (j > i)
             g_string_append_c (query, ',');
+          /* Reference parameters get typed references (Patient/x): a bare
+           * id is not understood by every server (Medplum finds nothing). */
+          if (strcmp (param, "patient") == 0)
+            g_string_append (query, "Patient/");
+          else if (strcmp (param, "practitioner") == 0)
+            g_string_append (query, "Practitioner/");
+          else if (strcmp (param, "schedule") == 0)
+            g_string_append (query, "Schedule/");
           g_string_append (query, escaped);
         }
       if (extra != NULL)
@@ -782,7 +790,7 @@ pull_practitioner (MkSyncRun  *run,
   const char *ref;
   static const struct { const char *type; const char *query; } own[] = {
     { "Practitioner", "Practitioner?_id=" },
-    { "PractitionerRole", "PractitionerRole?practitioner=" },
+    { "PractitionerRole", "PractitionerRole?practitioner=Practitioner/" },
     { "Appointment", "Appointment?actor=Practitioner/" },
     { "Encounter", "Encounter?practitioner=Practitioner/" },
     { "Schedule", "Schedule?actor=Practitioner/" },
