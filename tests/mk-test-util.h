@@ -1,4 +1,4 @@
-/* mk-test-util.h — helpers shared by the core and UI tests
+/* mk-test-util.h — helpers shared by the core, CLI and UI tests
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,8 +6,45 @@
 
 #include <glib.h>
 
+#include "mk-store.h"
+
 G_BEGIN_DECLS
 
-void mk_test_remove_tree (const char *path);
+void       mk_test_remove_tree  (const char          *path);
+
+/* A new store in a new temporary directory (@tmpl as for g_dir_make_tmp());
+ * the file is dir/@subdir/medkarta.db, or dir/medkarta.db when @subdir is
+ * NULL. Returns the directory in @dir and the file in @path (may be NULL);
+ * ::changed increments *@n_changed when not NULL. */
+MkStore   *mk_test_open_store   (const char          *tmpl,
+                                 const char          *subdir,
+                                 char               **dir,
+                                 char               **path,
+                                 guint               *n_changed);
+/* Asserts that @store goes away with its last reference, then removes @dir. */
+void       mk_test_close_store  (MkStore             *store,
+                                 const char          *dir);
+
+/* What one run of medkartactl did. */
+typedef struct
+{
+  int   exit_status;
+  char *out;
+  char *err;
+} MkTestRun;
+
+void       mk_test_run_free     (MkTestRun           *run);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MkTestRun, mk_test_run_free)
+
+/* Runs $MEDKARTACTL with @argv (NULL-terminated, without argv[0]) and waits
+ * for it to exit. @input is written to its stdin when not NULL, else stdin
+ * is inherited; @env is NULL or NAME, VALUE pairs ending in a NULL NAME, a
+ * NULL VALUE unsets NAME. */
+MkTestRun *mk_test_run_ctl      (const char          *input,
+                                 const char * const  *env,
+                                 const char * const  *argv);
+/* Fails the test with both outputs when @run did not exit with @expected. */
+void       mk_test_assert_exit  (MkTestRun           *run,
+                                 int                  expected);
 
 G_END_DECLS

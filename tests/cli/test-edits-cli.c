@@ -18,23 +18,6 @@
 
 typedef struct
 {
-  int   exit_status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_free (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-  g_free (run);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
-
-typedef struct
-{
   char *tmp_dir;
   char *data_dir;
 } Fixture;
@@ -60,49 +43,17 @@ fixture_teardown (Fixture       *fixture,
 }
 
 /* Runs the binary with the clock at @now and @argv (NULL-terminated). */
-static Run *
+static MkTestRun *
 run_at (const char         *now,
         const char * const *argv)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *binary = g_getenv ("MEDKARTACTL");
-  Run *run = g_new0 (Run, 1);
+  const char * const env[] = { "MEDKARTA_NOW", now, NULL };
 
-  g_assert_nonnull (binary);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDIN_INHERIT);
-  g_subprocess_launcher_setenv (launcher, "MEDKARTA_NOW", now, TRUE);
-
-  g_ptr_array_add (args, (gpointer) binary);
-  for (guint i = 0; argv[i] != NULL; i++)
-    g_ptr_array_add (args, (gpointer) argv[i]);
-  g_ptr_array_add (args, NULL);
-
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->exit_status = g_subprocess_get_exit_status (process);
-
-  return run;
+  return mk_test_run_ctl (NULL, env, argv);
 }
 
 #define run_ctl_at(now, ...) run_at (now, (const char * const[]) { __VA_ARGS__, NULL })
 #define run_ctl(...) run_ctl_at (NOW, __VA_ARGS__)
-
-static void
-assert_exit (Run *run,
-             int  expected)
-{
-  if (run->exit_status != expected)
-    g_error ("exit status %d, expected %d\nstdout:\n%s\nstderr:\n%s",
-             run->exit_status, expected, run->out, run->err);
-}
 
 static JsonNode *
 parse_json (const char *text)
@@ -118,9 +69,9 @@ parse_json (const char *text)
 static void
 write_demo (Fixture *fixture)
 {
-  g_autoptr(Run) run = run_ctl ("--data-dir", fixture->data_dir, "demo");
+  g_autoptr(MkTestRun) run = run_ctl ("--data-dir", fixture->data_dir, "demo");
 
-  assert_exit (run, 0);
+  mk_test_assert_exit (run, 0);
 }
 
 /* Books @slot and returns the new Appointment's id. */
@@ -128,11 +79,11 @@ static char *
 book (Fixture    *fixture,
       const char *slot)
 {
-  g_autoptr(Run) run = run_ctl ("--data-dir", fixture->data_dir, "book", slot,
+  g_autoptr(MkTestRun) run = run_ctl ("--data-dir", fixture->data_dir, "book", slot,
                                 "--reason", "Кашель");
   g_auto(GStrv) lines = NULL;
 
-  assert_exit (run, 0);
+  mk_test_assert_exit (run, 0);
   lines = g_strsplit (run->out, "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 3);
   g_assert_true (g_str_has_prefix (lines[0], "Appointment/"));
@@ -147,9 +98,9 @@ test_book (Fixture       *fixture,
 {
   g_autofree char *id = NULL;
   g_autofree char *reference = NULL;
-  g_autoptr(Run) get = NULL;
-  g_autoptr(Run) again = NULL;
-  g_autoptr(Run) slot = NULL;
+  g_autoptr(MkTestRun) get = NULL;
+  g_autoptr(MkTestRun) again = NULL;
+  g_autoptr(MkTestRun) slot = NULL;
   g_autoptr(JsonNode) appointment = NULL;
   g_autoptr(JsonNode) slot_json = NULL;
   JsonObject *object;
@@ -159,7 +110,7 @@ test_book (Fixture       *fixture,
 
   reference = g_strconcat ("Appointment/", id, NULL);
   get = run_ctl ("--data-dir", fixture->data_dir, "get", reference);
-  assert_exit (get, 0);
+  mk_test_assert_exit (get, 0);
   appointment = parse_json (get->out);
   object = json_node_get_object (appointment);
   g_assert_cmpstr (json_object_get_string_member (object, "status"), ==, "booked");
@@ -168,13 +119,13 @@ test_book (Fixture       *fixture,
                      "text"), ==, "Кашель");
 
   slot = run_ctl ("--data-dir", fixture->data_dir, "get", "Slot/slot-free-2");
-  assert_exit (slot, 0);
+  mk_test_assert_exit (slot, 0);
   slot_json = parse_json (slot->out);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (slot_json), "status"), ==, "busy");
 
   /* The slot is taken now. */
   again = run_ctl ("--data-dir", fixture->data_dir, "book", "slot-free-2");
-  assert_exit (again, 1);
+  mk_test_assert_exit (again, 1);
   g_assert_cmpstr (again->out, ==, "");
   g_assert_cmpstr (again->err, ==, "medkartactl: Cannot book: This time is no longer free\n");
 }
@@ -183,26 +134,26 @@ static void
 test_book_errors (Fixture       *fixture,
                   gconstpointer  user_data)
 {
-  g_autoptr(Run) missing = NULL;
-  g_autoptr(Run) extra = NULL;
-  g_autoptr(Run) no_patient = NULL;
-  g_autoptr(Run) unknown = NULL;
+  g_autoptr(MkTestRun) missing = NULL;
+  g_autoptr(MkTestRun) extra = NULL;
+  g_autoptr(MkTestRun) no_patient = NULL;
+  g_autoptr(MkTestRun) unknown = NULL;
 
   missing = run_ctl ("--data-dir", fixture->data_dir, "book");
-  assert_exit (missing, 2);
+  mk_test_assert_exit (missing, 2);
   g_assert_nonnull (strstr (missing->err, "Missing argument"));
 
   extra = run_ctl ("--data-dir", fixture->data_dir, "book", "a", "b");
-  assert_exit (extra, 2);
+  mk_test_assert_exit (extra, 2);
 
   /* An empty card does not say whose it is. */
   no_patient = run_ctl ("--data-dir", fixture->data_dir, "book", "slot-free-1");
-  assert_exit (no_patient, 1);
+  mk_test_assert_exit (no_patient, 1);
   g_assert_true (g_str_has_prefix (no_patient->err, "medkartactl: Cannot book: "));
 
   write_demo (fixture);
   unknown = run_ctl ("--data-dir", fixture->data_dir, "book", "no-such-slot");
-  assert_exit (unknown, 1);
+  mk_test_assert_exit (unknown, 1);
   g_assert_cmpstr (unknown->err, ==,
                    "medkartactl: Cannot book: This time slot is not in the medical card\n");
 }
@@ -211,10 +162,10 @@ static void
 test_cancel (Fixture       *fixture,
              gconstpointer  user_data)
 {
-  g_autoptr(Run) cancel = NULL;
-  g_autoptr(Run) twice = NULL;
-  g_autoptr(Run) late = NULL;
-  g_autoptr(Run) get = NULL;
+  g_autoptr(MkTestRun) cancel = NULL;
+  g_autoptr(MkTestRun) twice = NULL;
+  g_autoptr(MkTestRun) late = NULL;
+  g_autoptr(MkTestRun) get = NULL;
   g_autoptr(JsonNode) appointment = NULL;
   JsonObject *object;
 
@@ -222,11 +173,11 @@ test_cancel (Fixture       *fixture,
 
   cancel = run_ctl ("--data-dir", fixture->data_dir, "cancel", "appt-next-week",
                     "--reason", "Командировка");
-  assert_exit (cancel, 0);
+  mk_test_assert_exit (cancel, 0);
   g_assert_cmpstr (cancel->out, ==, "Queued; it will be sent on the next sync\n");
 
   get = run_ctl ("--data-dir", fixture->data_dir, "get", "Appointment/appt-next-week");
-  assert_exit (get, 0);
+  mk_test_assert_exit (get, 0);
   appointment = parse_json (get->out);
   object = json_node_get_object (appointment);
   g_assert_cmpstr (json_object_get_string_member (object, "status"), ==, "cancelled");
@@ -234,13 +185,13 @@ test_cancel (Fixture       *fixture,
                                                   "text"), ==, "Командировка");
 
   twice = run_ctl ("--data-dir", fixture->data_dir, "cancel", "appt-next-week");
-  assert_exit (twice, 1);
+  mk_test_assert_exit (twice, 1);
   g_assert_cmpstr (twice->err, ==, "medkartactl: Cannot cancel: This visit is already cancelled\n");
 
   /* appt-tomorrow starts 2026-11-24 10:30; an hour before is too late. */
   late = run_ctl_at ("2026-11-24T09:30:00+03:00", "--data-dir", fixture->data_dir,
                      "cancel", "appt-tomorrow");
-  assert_exit (late, 1);
+  mk_test_assert_exit (late, 1);
   g_assert_cmpstr (late->err, ==, "medkartactl: Cannot cancel: A visit can be cancelled no later "
                                   "than 2 hours before it starts\n");
 }
@@ -251,12 +202,12 @@ test_outbox_and_status (Fixture       *fixture,
 {
   g_autofree char *id = NULL;
   g_autofree char *if_none_exist = NULL;
-  g_autoptr(Run) empty = NULL;
-  g_autoptr(Run) cancel = NULL;
-  g_autoptr(Run) list = NULL;
-  g_autoptr(Run) list_json = NULL;
-  g_autoptr(Run) status = NULL;
-  g_autoptr(Run) status_text = NULL;
+  g_autoptr(MkTestRun) empty = NULL;
+  g_autoptr(MkTestRun) cancel = NULL;
+  g_autoptr(MkTestRun) list = NULL;
+  g_autoptr(MkTestRun) list_json = NULL;
+  g_autoptr(MkTestRun) status = NULL;
+  g_autoptr(MkTestRun) status_text = NULL;
   g_autoptr(JsonNode) entries = NULL;
   g_autoptr(JsonNode) status_root = NULL;
   g_auto(GStrv) lines = NULL;
@@ -268,16 +219,16 @@ test_outbox_and_status (Fixture       *fixture,
   write_demo (fixture);
 
   empty = run_ctl ("--data-dir", fixture->data_dir, "outbox");
-  assert_exit (empty, 0);
+  mk_test_assert_exit (empty, 0);
   g_assert_cmpstr (empty->out, ==, "");
   g_assert_cmpstr (empty->err, ==, "No edits are waiting to be sent\n");
 
   id = book (fixture, "slot-free-3");
   cancel = run_ctl ("--data-dir", fixture->data_dir, "cancel", "appt-next-week");
-  assert_exit (cancel, 0);
+  mk_test_assert_exit (cancel, 0);
 
   list_json = run_ctl ("--data-dir", fixture->data_dir, "outbox", "--json");
-  assert_exit (list_json, 0);
+  mk_test_assert_exit (list_json, 0);
   entries = parse_json (list_json->out);
   array = json_node_get_array (entries);
   g_assert_cmpuint (json_array_get_length (array), ==, 2);
@@ -302,7 +253,7 @@ test_outbox_and_status (Fixture       *fixture,
                    json_object_get_int_member (json_array_get_object_element (array, 0), "seq"));
 
   list = run_ctl ("--data-dir", fixture->data_dir, "outbox");
-  assert_exit (list, 0);
+  mk_test_assert_exit (list, 0);
   lines = g_strsplit (list->out, "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 3);
   fields = g_strsplit (lines[1], "\t", -1);
@@ -313,7 +264,7 @@ test_outbox_and_status (Fixture       *fixture,
   g_assert_cmpstr (fields[4], ==, "2026-11-23T07:00:00Z");
 
   status = run_ctl ("--data-dir", fixture->data_dir, "status", "--json");
-  assert_exit (status, 0);
+  mk_test_assert_exit (status, 0);
   status_root = parse_json (status->out);
   object = json_node_get_object (status_root);
   g_assert_cmpint (json_object_get_int_member (object, "outbox"), ==, 2);
@@ -325,7 +276,7 @@ test_outbox_and_status (Fixture       *fixture,
   g_assert_true (json_object_get_null_member (object, "server"));
 
   status_text = run_ctl ("--data-dir", fixture->data_dir, "status");
-  assert_exit (status_text, 0);
+  mk_test_assert_exit (status_text, 0);
   g_assert_nonnull (strstr (status_text->out, "2 local edits waiting to be sent\n"));
 }
 

@@ -16,24 +16,6 @@
 
 #include "mk-test-util.h"
 
-/* What one run of the binary did. */
-typedef struct
-{
-  int   exit_status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_free (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-  g_free (run);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
-
 typedef struct
 {
   char *tmp_dir;    /* removed after the test */
@@ -60,15 +42,6 @@ fixture_teardown (Fixture       *fixture,
   g_free (fixture->tmp_dir);
 }
 
-static const char *
-binary_path (void)
-{
-  const char *path = g_getenv ("MEDKARTACTL");
-
-  g_assert_nonnull (path);
-  return path;
-}
-
 static char *
 fixture_path (const char *name)
 {
@@ -78,56 +51,7 @@ fixture_path (const char *name)
   return g_build_filename (source_dir, "tests", "fixtures", name, NULL);
 }
 
-/* Runs the binary with @argv (NULL-terminated, without argv[0]); @input is
- * written to its stdin when not NULL; @env is a NULL-terminated list of
- * NAME, VALUE pairs to set, or NULL. */
-static Run *
-run_full (const char         *input,
-          const char * const *env,
-          const char * const *argv)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE;
-  Run *run = g_new0 (Run, 1);
-
-  if (input != NULL)
-    flags |= G_SUBPROCESS_FLAGS_STDIN_PIPE;
-  else
-    flags |= G_SUBPROCESS_FLAGS_STDIN_INHERIT;
-
-  launcher = g_subprocess_launcher_new (flags);
-  for (guint i = 0; env != NULL && env[i] != NULL; i += 2)
-    g_subprocess_launcher_setenv (launcher, env[i], env[i + 1], TRUE);
-
-  g_ptr_array_add (args, (gpointer) binary_path ());
-  for (guint i = 0; argv[i] != NULL; i++)
-    g_ptr_array_add (args, (gpointer) argv[i]);
-  g_ptr_array_add (args, NULL);
-
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
-  g_assert_no_error (error);
-
-  g_subprocess_communicate_utf8 (process, input, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->exit_status = g_subprocess_get_exit_status (process);
-
-  return run;
-}
-
-#define run_ctl(...) run_full (NULL, NULL, (const char * const[]) { __VA_ARGS__, NULL })
-
-static void
-assert_exit (Run *run,
-             int  expected)
-{
-  if (run->exit_status != expected)
-    g_error ("exit status %d, expected %d\nstdout:\n%s\nstderr:\n%s",
-             run->exit_status, expected, run->out, run->err);
-}
+#define run_ctl(...) mk_test_run_ctl (NULL, NULL, (const char * const[]) { __VA_ARGS__, NULL })
 
 static JsonNode *
 parse_json (const char *text)
@@ -144,10 +68,10 @@ parse_json (const char *text)
 static JsonNode *
 status_json (Fixture *fixture)
 {
-  g_autoptr(Run) run = run_ctl ("--data-dir", fixture->data_dir, "status", "--json");
+  g_autoptr(MkTestRun) run = run_ctl ("--data-dir", fixture->data_dir, "status", "--json");
   JsonNode *root;
 
-  assert_exit (run, 0);
+  mk_test_assert_exit (run, 0);
   root = parse_json (run->out);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
   return root;
@@ -187,9 +111,9 @@ import_fixture (Fixture    *fixture,
                 const char *name)
 {
   g_autofree char *path = fixture_path (name);
-  g_autoptr(Run) run = run_ctl ("--data-dir", fixture->data_dir, "import", path);
+  g_autoptr(MkTestRun) run = run_ctl ("--data-dir", fixture->data_dir, "import", path);
 
-  assert_exit (run, 0);
+  mk_test_assert_exit (run, 0);
 }
 
 /* The resource in entry @index of a fixture bundle. */
@@ -218,10 +142,10 @@ test_import_collection (Fixture       *fixture,
                         gconstpointer  user_data)
 {
   g_autofree char *path = fixture_path ("cli-collection.json");
-  g_autoptr(Run) run = run_ctl ("--data-dir", fixture->data_dir, "import", path);
+  g_autoptr(MkTestRun) run = run_ctl ("--data-dir", fixture->data_dir, "import", path);
   g_autoptr(JsonNode) status = NULL;
 
-  assert_exit (run, 0);
+  mk_test_assert_exit (run, 0);
   /* One line per type, sorted by type, then the total. */
   g_assert_cmpstr (run->out, ==,
                    "Condition: 1\n"
@@ -247,13 +171,13 @@ test_import_again_unchanged (Fixture       *fixture,
                              gconstpointer  user_data)
 {
   g_autofree char *path = fixture_path ("cli-collection.json");
-  g_autoptr(Run) first = run_ctl ("--data-dir", fixture->data_dir, "import", path);
-  g_autoptr(Run) second = NULL;
+  g_autoptr(MkTestRun) first = run_ctl ("--data-dir", fixture->data_dir, "import", path);
+  g_autoptr(MkTestRun) second = NULL;
   g_autoptr(JsonNode) status = NULL;
 
-  assert_exit (first, 0);
+  mk_test_assert_exit (first, 0);
   second = run_ctl ("--data-dir", fixture->data_dir, "import", path);
-  assert_exit (second, 0);
+  mk_test_assert_exit (second, 0);
   /* Every resource has meta.versionId "1": nothing is replaced. */
   assert_line (second->out, "Stored 0 resources");
   assert_line (second->out, "5 resources unchanged (same or newer version already stored)");
@@ -267,9 +191,9 @@ test_import_searchset (Fixture       *fixture,
                        gconstpointer  user_data)
 {
   g_autofree char *path = fixture_path ("cli-searchset.json");
-  g_autoptr(Run) run = run_ctl ("--data-dir", fixture->data_dir, "import", path);
+  g_autoptr(MkTestRun) run = run_ctl ("--data-dir", fixture->data_dir, "import", path);
 
-  assert_exit (run, 0);
+  mk_test_assert_exit (run, 0);
   g_assert_cmpstr (run->out, ==,
                    "Observation: 2\n"
                    "Patient: 1\n"
@@ -281,10 +205,10 @@ test_import_transaction (Fixture       *fixture,
                          gconstpointer  user_data)
 {
   g_autofree char *path = fixture_path ("cli-transaction.json");
-  g_autoptr(Run) run = run_ctl ("--data-dir", fixture->data_dir, "import", path);
+  g_autoptr(MkTestRun) run = run_ctl ("--data-dir", fixture->data_dir, "import", path);
   g_autoptr(JsonNode) status = NULL;
 
-  assert_exit (run, 0);
+  mk_test_assert_exit (run, 0);
   g_assert_cmpstr (run->out, ==,
                    "Appointment: 1\n"
                    "Immunization: 1\n"
@@ -301,9 +225,9 @@ test_import_ndjson (Fixture       *fixture,
                     gconstpointer  user_data)
 {
   g_autofree char *path = fixture_path ("cli-resources.ndjson");
-  g_autoptr(Run) run = run_ctl ("--data-dir", fixture->data_dir, "import", path);
+  g_autoptr(MkTestRun) run = run_ctl ("--data-dir", fixture->data_dir, "import", path);
 
-  assert_exit (run, 0);
+  mk_test_assert_exit (run, 0);
   g_assert_cmpstr (run->out, ==,
                    "AllergyIntolerance: 1\n"
                    "Observation: 2\n"
@@ -317,19 +241,19 @@ test_import_stdin (Fixture       *fixture,
   g_autofree char *path = fixture_path ("cli-single-patient.json");
   g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(Run) run = NULL;
-  g_autoptr(Run) get = NULL;
+  g_autoptr(MkTestRun) run = NULL;
+  g_autoptr(MkTestRun) get = NULL;
 
   g_file_get_contents (path, &text, NULL, &error);
   g_assert_no_error (error);
 
-  run = run_full (text, NULL,
+  run = mk_test_run_ctl (text, NULL,
                   (const char * const[]) { "import", "-", "--data-dir", fixture->data_dir, NULL });
-  assert_exit (run, 0);
+  mk_test_assert_exit (run, 0);
   g_assert_cmpstr (run->out, ==, "Patient: 1\nStored 1 resource\n");
 
   get = run_ctl ("--data-dir", fixture->data_dir, "get", "Patient/stdin-patient");
-  assert_exit (get, 0);
+  mk_test_assert_exit (get, 0);
   {
     g_autoptr(JsonNode) expected = parse_json (text);
     g_autoptr(JsonNode) stored = parse_json (get->out);
@@ -344,10 +268,10 @@ assert_import_fails (Fixture    *fixture,
 {
   g_autofree char *path = fixture_path (name);
   g_autofree char *prefix = g_strdup_printf ("medkartactl: Cannot import %s: ", path);
-  g_autoptr(Run) run = run_ctl ("--data-dir", fixture->data_dir, "import", path);
+  g_autoptr(MkTestRun) run = run_ctl ("--data-dir", fixture->data_dir, "import", path);
   g_autoptr(JsonNode) status = NULL;
 
-  assert_exit (run, 1);
+  mk_test_assert_exit (run, 1);
   g_assert_cmpstr (run->out, ==, "");
   g_assert_true (g_str_has_prefix (run->err, prefix));
   /* One line, with a reason after the prefix. */
@@ -381,9 +305,9 @@ test_import_missing_file (Fixture       *fixture,
                           gconstpointer  user_data)
 {
   g_autofree char *path = g_build_filename (fixture->tmp_dir, "no-such-file.json", NULL);
-  g_autoptr(Run) run = run_ctl ("--data-dir", fixture->data_dir, "import", path);
+  g_autoptr(MkTestRun) run = run_ctl ("--data-dir", fixture->data_dir, "import", path);
 
-  assert_exit (run, 1);
+  mk_test_assert_exit (run, 1);
   g_assert_cmpstr (run->out, ==, "");
   g_assert_true (g_str_has_prefix (run->err, "medkartactl: Cannot import "));
   g_assert_nonnull (strstr (run->err, g_strerror (ENOENT)));
@@ -399,13 +323,13 @@ test_get_roundtrip (Fixture       *fixture,
 {
   g_autoptr(JsonNode) expected = fixture_entry ("cli-collection.json", 0);
   g_autoptr(JsonNode) stored = NULL;
-  g_autoptr(Run) run = NULL;
+  g_autoptr(MkTestRun) run = NULL;
   JsonObject *object;
 
   import_fixture (fixture, "cli-collection.json");
 
   run = run_ctl ("get", "Patient/cli-patient", "--data-dir", fixture->data_dir);
-  assert_exit (run, 0);
+  mk_test_assert_exit (run, 0);
   stored = parse_json (run->out);
   g_assert_true (json_node_equal (expected, stored));
 
@@ -430,12 +354,12 @@ test_get_keeps_decimals (Fixture       *fixture,
 {
   g_autoptr(JsonNode) expected = fixture_entry ("cli-collection.json", 2);
   g_autoptr(JsonNode) stored = NULL;
-  g_autoptr(Run) run = NULL;
+  g_autoptr(MkTestRun) run = NULL;
 
   import_fixture (fixture, "cli-collection.json");
 
   run = run_ctl ("--data-dir", fixture->data_dir, "get", "Observation/cli-temp");
-  assert_exit (run, 0);
+  mk_test_assert_exit (run, 0);
   stored = parse_json (run->out);
   g_assert_true (json_node_equal (expected, stored));
   /* Printed as written, not as a binary double. medkartactl re-indents the
@@ -454,12 +378,12 @@ static void
 test_get_missing (Fixture       *fixture,
                   gconstpointer  user_data)
 {
-  g_autoptr(Run) run = NULL;
+  g_autoptr(MkTestRun) run = NULL;
 
   import_fixture (fixture, "cli-collection.json");
 
   run = run_ctl ("--data-dir", fixture->data_dir, "get", "Patient/nobody");
-  assert_exit (run, 1);
+  mk_test_assert_exit (run, 1);
   g_assert_cmpstr (run->out, ==, "");
   g_assert_cmpstr (run->err, ==, "medkartactl: No resource Patient/nobody in the mirror\n");
 }
@@ -472,9 +396,9 @@ test_get_malformed (Fixture       *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
-      g_autoptr(Run) run = run_ctl ("--data-dir", fixture->data_dir, "get", bad[i]);
+      g_autoptr(MkTestRun) run = run_ctl ("--data-dir", fixture->data_dir, "get", bad[i]);
 
-      assert_exit (run, 2);
+      mk_test_assert_exit (run, 2);
       g_assert_cmpstr (run->out, ==, "");
       g_assert_nonnull (strstr (run->err, "TYPE/ID"));
       g_assert_nonnull (strstr (run->err, "Usage:"));
@@ -489,14 +413,14 @@ search_json (Fixture    *fixture,
              const char *text,
              const char *limit)
 {
-  g_autoptr(Run) run = NULL;
+  g_autoptr(MkTestRun) run = NULL;
   JsonNode *root;
 
   if (limit != NULL)
     run = run_ctl ("--data-dir", fixture->data_dir, "search", "--json", "--limit", limit, text);
   else
     run = run_ctl ("--data-dir", fixture->data_dir, "search", text, "--json");
-  assert_exit (run, 0);
+  mk_test_assert_exit (run, 0);
   root = parse_json (run->out);
   g_assert_true (JSON_NODE_HOLDS_ARRAY (root));
   return root;
@@ -558,20 +482,20 @@ static void
 test_search_plain (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  g_autoptr(Run) run = NULL;
-  g_autoptr(Run) empty = NULL;
+  g_autoptr(MkTestRun) run = NULL;
+  g_autoptr(MkTestRun) empty = NULL;
   g_auto(GStrv) lines = NULL;
 
   import_fixture (fixture, "cli-collection.json");
 
   run = run_ctl ("--data-dir", fixture->data_dir, "search", "Гемоглобин");
-  assert_exit (run, 0);
+  mk_test_assert_exit (run, 0);
   lines = g_strsplit (run->out, "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), >=, 2);
   g_assert_true (g_str_has_prefix (lines[0], "Observation/cli-hb\t"));
 
   empty = run_ctl ("--data-dir", fixture->data_dir, "search", "рентген");
-  assert_exit (empty, 0);
+  mk_test_assert_exit (empty, 0);
   g_assert_cmpstr (empty->out, ==, "");
 }
 
@@ -593,9 +517,9 @@ test_search_limit (Fixture       *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
-      g_autoptr(Run) run = run_ctl ("--data-dir", fixture->data_dir,
+      g_autoptr(MkTestRun) run = run_ctl ("--data-dir", fixture->data_dir,
                                     "search", "--limit", bad[i], "анализ");
-      assert_exit (run, 2);
+      mk_test_assert_exit (run, 2);
     }
 }
 
@@ -636,13 +560,13 @@ static void
 test_status_text (Fixture       *fixture,
                   gconstpointer  user_data)
 {
-  g_autoptr(Run) run = NULL;
+  g_autoptr(MkTestRun) run = NULL;
   g_autofree char *dir_line = g_strdup_printf ("Data directory: %s", fixture->data_dir);
 
   import_fixture (fixture, "cli-collection.json");
 
   run = run_ctl ("status", "--data-dir", fixture->data_dir);
-  assert_exit (run, 0);
+  mk_test_assert_exit (run, 0);
   assert_line (run->out, dir_line);
   assert_line (run->out, "5 resources in the mirror");
   assert_line (run->out, "Observation: 2");
@@ -656,12 +580,12 @@ test_status_default_dir (Fixture       *fixture,
   g_autofree char *xdg = g_build_filename (fixture->tmp_dir, "xdg", NULL);
   g_autofree char *expected = g_build_filename (xdg, "medkarta", "default", NULL);
   g_autofree char *db = g_build_filename (expected, "medkarta.db", NULL);
-  g_autoptr(Run) run = NULL;
+  g_autoptr(MkTestRun) run = NULL;
   g_autoptr(JsonNode) status = NULL;
 
-  run = run_full (NULL, (const char * const[]) { "XDG_DATA_HOME", xdg, NULL },
+  run = mk_test_run_ctl (NULL, (const char * const[]) { "XDG_DATA_HOME", xdg, NULL },
                   (const char * const[]) { "status", "--json", NULL });
-  assert_exit (run, 0);
+  mk_test_assert_exit (run, 0);
   status = parse_json (run->out);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (status), "data_dir"),
                    ==, expected);
@@ -674,20 +598,20 @@ test_data_dir_positions (Fixture       *fixture,
 {
   g_autofree char *path = fixture_path ("cli-resources.ndjson");
   g_autofree char *equals = g_strdup_printf ("--data-dir=%s", fixture->data_dir);
-  g_autoptr(Run) before = NULL;
-  g_autoptr(Run) after = NULL;
-  g_autoptr(Run) joined = NULL;
-  g_autoptr(Run) short_opt = NULL;
+  g_autoptr(MkTestRun) before = NULL;
+  g_autoptr(MkTestRun) after = NULL;
+  g_autoptr(MkTestRun) joined = NULL;
+  g_autoptr(MkTestRun) short_opt = NULL;
 
   before = run_ctl ("--data-dir", fixture->data_dir, "import", path);
-  assert_exit (before, 0);
+  mk_test_assert_exit (before, 0);
 
   after = run_ctl ("status", "--json", "--data-dir", fixture->data_dir);
-  assert_exit (after, 0);
+  mk_test_assert_exit (after, 0);
   joined = run_ctl (equals, "status", "--json");
-  assert_exit (joined, 0);
+  mk_test_assert_exit (joined, 0);
   short_opt = run_ctl ("status", "-d", fixture->data_dir, "--json");
-  assert_exit (short_opt, 0);
+  mk_test_assert_exit (short_opt, 0);
 
   {
     g_autoptr(JsonNode) a = parse_json (after->out);
@@ -706,14 +630,14 @@ static void
 test_demo (Fixture       *fixture,
            gconstpointer  user_data)
 {
-  g_autoptr(Run) run = NULL;
+  g_autoptr(MkTestRun) run = NULL;
   g_autoptr(JsonNode) status = NULL;
-  g_autoptr(Run) patient = NULL;
+  g_autoptr(MkTestRun) patient = NULL;
 
-  run = run_full (NULL,
+  run = mk_test_run_ctl (NULL,
                   (const char * const[]) { "MEDKARTA_NOW", "2026-11-23T10:00:00+03:00", NULL },
                   (const char * const[]) { "demo", "--data-dir", fixture->data_dir, NULL });
-  assert_exit (run, 0);
+  mk_test_assert_exit (run, 0);
   assert_line (run->out, "Patient: 1");
   g_assert_nonnull (strstr (run->out, "Stored "));
 
@@ -723,7 +647,7 @@ test_demo (Fixture       *fixture,
 
   /* The demo patient the contract names is there. */
   patient = run_ctl ("--data-dir", fixture->data_dir, "get", "Patient/demo-patient");
-  assert_exit (patient, 0);
+  mk_test_assert_exit (patient, 0);
 }
 
 /* usage ----------------------------------------------------------------- */
@@ -748,14 +672,14 @@ test_usage_errors (Fixture       *fixture,
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr(GPtrArray) args = g_ptr_array_new ();
-      g_autoptr(Run) run = NULL;
+      g_autoptr(MkTestRun) run = NULL;
 
       for (guint j = 0; cases[i][j] != NULL; j++)
         g_ptr_array_add (args, (gpointer) cases[i][j]);
       g_ptr_array_add (args, NULL);
 
-      run = run_full (NULL, NULL, (const char * const *) args->pdata);
-      assert_exit (run, 2);
+      run = mk_test_run_ctl (NULL, NULL, (const char * const *) args->pdata);
+      mk_test_assert_exit (run, 2);
       g_assert_cmpstr (run->out, ==, "");
       g_assert_true (g_str_has_prefix (run->err, "medkartactl: "));
       g_assert_nonnull (strstr (run->err, "Usage:"));
@@ -770,15 +694,15 @@ test_help_and_version (Fixture       *fixture,
                        gconstpointer  user_data)
 {
   const char *commands[] = { "import", "status", "get", "search", "demo" };
-  g_autoptr(Run) help = run_ctl ("--help");
-  g_autoptr(Run) help_cmd = run_ctl ("help");
-  g_autoptr(Run) help_import = run_ctl ("help", "import");
-  g_autoptr(Run) search_help = run_ctl ("search", "--help");
-  g_autoptr(Run) version = run_ctl ("--version");
+  g_autoptr(MkTestRun) help = run_ctl ("--help");
+  g_autoptr(MkTestRun) help_cmd = run_ctl ("help");
+  g_autoptr(MkTestRun) help_import = run_ctl ("help", "import");
+  g_autoptr(MkTestRun) search_help = run_ctl ("search", "--help");
+  g_autoptr(MkTestRun) version = run_ctl ("--version");
   g_autofree char *version_line = g_strdup_printf ("medkartactl %s\n", PACKAGE_VERSION);
 
-  assert_exit (help, 0);
-  assert_exit (help_cmd, 0);
+  mk_test_assert_exit (help, 0);
+  mk_test_assert_exit (help_cmd, 0);
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
       g_autofree char *row = g_strdup_printf ("\n  %s ", commands[i]);
@@ -788,14 +712,14 @@ test_help_and_version (Fixture       *fixture,
     }
   g_assert_nonnull (strstr (help->out, "--data-dir"));
 
-  assert_exit (help_import, 0);
+  mk_test_assert_exit (help_import, 0);
   g_assert_nonnull (strstr (help_import->out, "import FILE"));
 
-  assert_exit (search_help, 0);
+  mk_test_assert_exit (search_help, 0);
   g_assert_nonnull (strstr (search_help->out, "--limit"));
   g_assert_nonnull (strstr (search_help->out, "--json"));
 
-  assert_exit (version, 0);
+  mk_test_assert_exit (version, 0);
   g_assert_cmpstr (version->out, ==, version_line);
 }
 

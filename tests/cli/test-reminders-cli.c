@@ -22,67 +22,18 @@ typedef struct
   char *data_dir;
 } Fixture;
 
-typedef struct
-{
-  int   exit_status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_free (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-  g_free (run);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
-
 /* Runs medkartactl with @argv (without argv[0]); MEDKARTA_NOW is @now when
  * not NULL, else unset. */
-static Run *
+static MkTestRun *
 run_ctl (const char         *now,
          const char * const *argv)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *binary = g_getenv ("MEDKARTACTL");
-  Run *run = g_new0 (Run, 1);
+  const char * const env[] = { "MEDKARTA_NOW", now, NULL };
 
-  g_assert_nonnull (binary);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  if (now != NULL)
-    g_subprocess_launcher_setenv (launcher, "MEDKARTA_NOW", now, TRUE);
-  else
-    g_subprocess_launcher_unsetenv (launcher, "MEDKARTA_NOW");
-
-  g_ptr_array_add (args, (gpointer) binary);
-  for (guint i = 0; argv[i] != NULL; i++)
-    g_ptr_array_add (args, (gpointer) argv[i]);
-  g_ptr_array_add (args, NULL);
-
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->exit_status = g_subprocess_get_exit_status (process);
-  return run;
+  return mk_test_run_ctl (NULL, env, argv);
 }
 
 #define RUN(now, ...) run_ctl (now, (const char * const[]) { __VA_ARGS__, NULL })
-
-static void
-assert_exit (Run *run,
-             int  expected)
-{
-  if (run->exit_status != expected)
-    g_error ("exit status %d, expected %d\nstdout:\n%s\nstderr:\n%s",
-             run->exit_status, expected, run->out, run->err);
-}
 
 static guint
 count_lines (const char *text)
@@ -100,14 +51,14 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(Run) run = NULL;
+  g_autoptr(MkTestRun) run = NULL;
 
   f->tmp_dir = g_dir_make_tmp ("mk-reminders-cli-XXXXXX", &error);
   g_assert_no_error (error);
   f->data_dir = g_build_filename (f->tmp_dir, "data", NULL);
 
   run = RUN (ANCHOR, "--data-dir", f->data_dir, "demo");
-  assert_exit (run, 0);
+  mk_test_assert_exit (run, 0);
 }
 
 static void
@@ -123,11 +74,11 @@ static void
 test_list_text (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(Run) run = NULL;
-  g_autoptr(Run) again = NULL;
+  g_autoptr(MkTestRun) run = NULL;
+  g_autoptr(MkTestRun) again = NULL;
 
   run = RUN (NULL, "--data-dir", f->data_dir, "reminders", "--at", ANCHOR);
-  assert_exit (run, 0);
+  mk_test_assert_exit (run, 0);
   g_assert_cmpuint (count_lines (run->out), ==, 4);
   g_assert_nonnull (strstr (run->out, "Prescription expiring: "));
   g_assert_nonnull (strstr (run->out, "Vaccination due: "));
@@ -136,7 +87,7 @@ test_list_text (Fixture       *f,
 
   /* Listing records nothing. */
   again = RUN (NULL, "--data-dir", f->data_dir, "reminders", "--at", ANCHOR);
-  assert_exit (again, 0);
+  mk_test_assert_exit (again, 0);
   g_assert_cmpstr (again->out, ==, run->out);
 }
 
@@ -144,15 +95,15 @@ static void
 test_fire_json (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(Run) first = NULL;
-  g_autoptr(Run) second = NULL;
-  g_autoptr(Run) later = NULL;
+  g_autoptr(MkTestRun) first = NULL;
+  g_autoptr(MkTestRun) second = NULL;
+  g_autoptr(MkTestRun) later = NULL;
   g_auto(GStrv) lines = NULL;
   gboolean saw_visit = FALSE;
 
   first = RUN (NULL, "--data-dir", f->data_dir, "reminders", "--json", "--fire",
                "--at", "2026-11-23T10:30:00+03:00");
-  assert_exit (first, 0);
+  mk_test_assert_exit (first, 0);
   g_assert_cmpuint (count_lines (first->out), ==, 5);
 
   lines = g_strsplit (first->out, "\n", -1);
@@ -183,12 +134,12 @@ test_fire_json (Fixture       *f,
   /* The identical call lists nothing new. */
   second = RUN (NULL, "--data-dir", f->data_dir, "reminders", "--json", "--fire",
                 "--at", "2026-11-23T10:30:00+03:00");
-  assert_exit (second, 0);
+  mk_test_assert_exit (second, 0);
   g_assert_cmpstr (second->out, ==, "");
 
   /* 2 h before the visit, from MEDKARTA_NOW (no --at). */
   later = RUN ("2026-11-24T08:30:00+03:00", "--data-dir", f->data_dir, "reminders", "--json");
-  assert_exit (later, 0);
+  mk_test_assert_exit (later, 0);
   g_assert_cmpuint (count_lines (later->out), ==, 1);
   g_assert_nonnull (strstr (later->out, "\"kind\":\"visit-soon\""));
 }
@@ -197,16 +148,16 @@ static void
 test_bad_at (Fixture       *f,
              gconstpointer  data)
 {
-  g_autoptr(Run) run = NULL;
-  g_autoptr(Run) missing = NULL;
+  g_autoptr(MkTestRun) run = NULL;
+  g_autoptr(MkTestRun) missing = NULL;
 
   run = RUN (NULL, "--data-dir", f->data_dir, "reminders", "--at", "tomorrow");
-  assert_exit (run, 2);
+  mk_test_assert_exit (run, 2);
   g_assert_cmpstr (run->out, ==, "");
   g_assert_nonnull (strstr (run->err, "“tomorrow” is not a date and time"));
 
   missing = RUN (NULL, "--data-dir", f->data_dir, "reminders", "--at");
-  assert_exit (missing, 2);
+  mk_test_assert_exit (missing, 2);
 }
 
 int

@@ -18,12 +18,7 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("medkarta-account-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->store = mk_store_open_in_dir (fixture->dir, &error);
-  g_assert_no_error (error);
+  fixture->store = mk_test_open_store ("medkarta-account-XXXXXX", NULL, &fixture->dir, NULL, NULL);
 }
 
 static void

@@ -21,33 +21,18 @@ typedef struct
 } Fixture;
 
 static void
-on_changed (MkStore *store,
-            Fixture *fixture)
-{
-  fixture->n_changed++;
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-
-  fixture->dir = g_dir_make_tmp ("medkarta-demo-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (fixture->dir, MK_STORE_FILE_NAME, NULL);
-  fixture->store = mk_store_open (path, &error);
-  g_assert_no_error (error);
-  g_signal_connect (fixture->store, "changed", G_CALLBACK (on_changed), fixture);
+  fixture->store = mk_test_open_store ("medkarta-demo-XXXXXX", NULL, &fixture->dir, NULL,
+                                       &fixture->n_changed);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_assert_finalize_object (fixture->store);
-  mk_test_remove_tree (fixture->dir);
+  mk_test_close_store (fixture->store, fixture->dir);
   g_free (fixture->dir);
 }
 

@@ -27,36 +27,25 @@ typedef struct
 } Fixture;
 
 static void
-on_changed (MkStore *store,
-            Fixture *fixture)
-{
-  fixture->n_changed++;
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_from_iso8601 (NOW, NULL);
 
-  fixture->dir = g_dir_make_tmp ("medkarta-edits-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->store = mk_store_open_in_dir (fixture->dir, &error);
-  g_assert_no_error (error);
+  fixture->store = mk_test_open_store ("medkarta-edits-XXXXXX", NULL, &fixture->dir, NULL,
+                                       &fixture->n_changed);
   g_assert_true (mk_demo_write (fixture->store, now, &error));
   g_assert_no_error (error);
   fixture->clock = mk_clock_new_fake (now);
-  g_signal_connect (fixture->store, "changed", G_CALLBACK (on_changed), fixture);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_assert_finalize_object (fixture->store);
   g_assert_finalize_object (fixture->clock);
-  mk_test_remove_tree (fixture->dir);
+  mk_test_close_store (fixture->store, fixture->dir);
   g_free (fixture->dir);
 }
 

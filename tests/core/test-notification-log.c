@@ -17,12 +17,7 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("mk-notification-log-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->store = mk_store_open_in_dir (f->dir, &error);
-  g_assert_no_error (error);
+  f->store = mk_test_open_store ("mk-notification-log-XXXXXX", NULL, &f->dir, NULL, NULL);
 }
 
 static void

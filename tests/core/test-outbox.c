@@ -23,24 +23,11 @@ typedef struct
 } Fixture;
 
 static void
-on_changed (MkStore *store,
-            Fixture *fixture)
-{
-  fixture->n_changed++;
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("medkarta-outbox-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->dir, "account", MK_STORE_FILE_NAME, NULL);
-  fixture->store = mk_store_open (fixture->path, &error);
-  g_assert_no_error (error);
-  g_signal_connect (fixture->store, "changed", G_CALLBACK (on_changed), fixture);
+  fixture->store = mk_test_open_store ("medkarta-outbox-XXXXXX", "account", &fixture->dir,
+                                       &fixture->path, &fixture->n_changed);
   fixture->created = g_date_time_new_from_iso8601 ("2026-11-23T10:00:00+03:00", NULL);
 }
 
@@ -48,9 +35,8 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_assert_finalize_object (fixture->store);
+  mk_test_close_store (fixture->store, fixture->dir);
   g_date_time_unref (fixture->created);
-  mk_test_remove_tree (fixture->dir);
   g_free (fixture->path);
   g_free (fixture->dir);
 }

@@ -4,14 +4,12 @@
  */
 #include "config.h"
 
-#include <glib/gstdio.h>
-
 #include "mk-resource-list.h"
+#include "mk-test-util.h"
 
 typedef struct
 {
   char    *dir;
-  char    *path;
   MkStore *store;
 } Fixture;
 
@@ -58,11 +56,7 @@ fixture_set_up (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
 
-  fixture->dir = g_dir_make_tmp ("medkarta-list-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->dir, MK_STORE_FILE_NAME, NULL);
-  fixture->store = mk_store_open (fixture->path, &error);
-  g_assert_no_error (error);
+  fixture->store = mk_test_open_store ("medkarta-list-XXXXXX", NULL, &fixture->dir, NULL, NULL);
 
   import_observations (fixture->store, 0, 130);
   g_assert_true (mk_store_import_json (fixture->store,
@@ -75,15 +69,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (fixture->path, "-shm", NULL);
-
-  g_assert_finalize_object (fixture->store);
-  g_remove (fixture->path);
-  g_remove (wal);
-  g_remove (shm);
-  g_rmdir (fixture->dir);
-  g_free (fixture->path);
+  mk_test_close_store (fixture->store, fixture->dir);
   g_free (fixture->dir);
 }
 

@@ -21,33 +21,19 @@ typedef struct
 } Fixture;
 
 static void
-on_changed (MkStore *store,
-            Fixture *fixture)
-{
-  fixture->n_changed++;
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("medkarta-store-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->dir, "account", MK_STORE_FILE_NAME, NULL);
-  fixture->store = mk_store_open (fixture->path, &error);
-  g_assert_no_error (error);
+  fixture->store = mk_test_open_store ("medkarta-store-XXXXXX", "account", &fixture->dir,
+                                       &fixture->path, &fixture->n_changed);
   g_assert_nonnull (fixture->store);
-  g_signal_connect (fixture->store, "changed", G_CALLBACK (on_changed), fixture);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_assert_finalize_object (fixture->store);
-  mk_test_remove_tree (fixture->dir);
+  mk_test_close_store (fixture->store, fixture->dir);
   g_free (fixture->path);
   g_free (fixture->dir);
 }

@@ -73,39 +73,23 @@ fixture_tear_down (Fixture       *f,
   g_clear_pointer (&f->ca_file, g_free);
 }
 
-/* Runs medkartactl with @args; returns its exit status. */
+/* Runs medkartactl with @args (stdin: @input, or nothing); returns its
+ * exit status. */
 static int
 run_ctl (const char * const  *args,
          const char          *input,
          char               **out,
          char               **err)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *stdout_text = NULL;
-  g_autofree char *stderr_text = NULL;
-
-  g_ptr_array_add (argv, build_path ("src/cli/medkartactl"));
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, g_strdup (args[i]));
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                               G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input != NULL ? input : "", NULL,
-                                 &stdout_text, &stderr_text, &error);
-  g_assert_no_error (error);
+  g_autoptr(MkTestRun) run = mk_test_run_ctl (input != NULL ? input : "", NULL, args);
 
   g_test_message ("medkartactl %s → %d\nstdout: %s\nstderr: %s", args[2],
-                  g_subprocess_get_exit_status (process), stdout_text, stderr_text);
+                  run->exit_status, run->out, run->err);
   if (out != NULL)
-    *out = g_steal_pointer (&stdout_text);
+    *out = g_steal_pointer (&run->out);
   if (err != NULL)
-    *err = g_steal_pointer (&stderr_text);
-  return g_subprocess_get_exit_status (process);
+    *err = g_steal_pointer (&run->err);
+  return run->exit_status;
 }
 
 static gboolean
