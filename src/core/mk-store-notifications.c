@@ -208,30 +208,45 @@ mk_store_set_notification_state (MkStore              *self,
   return ok;
 }
 
-GPtrArray *
-mk_store_list_notifications (MkStore  *self,
-                             guint     limit,
-                             GError  **error)
+/* Runs @sql (its one parameter ?1 is @text or, when @text is NULL,
+ * @number) with the store locked and collects one record per row. */
+static GPtrArray *
+query_records (MkStore     *self,
+               const char  *sql,
+               const char  *text,
+               gint64       number,
+               GError     **error)
 {
   g_autoptr(MkCachedStmt) stmt = NULL;
   GPtrArray *records = NULL;
 
-  g_return_val_if_fail (MK_IS_STORE (self), NULL);
-
   mk_store_lock (self);
-  stmt = mk_store_prepare (self,
-                           "SELECT " RECORD_COLUMNS " FROM notification_log "
-                           "ORDER BY fired_at DESC, rowid DESC LIMIT ?1",
-                           error);
+  stmt = mk_store_prepare (self, sql, error);
   if (stmt != NULL)
     {
-      sqlite3_bind_int64 (stmt, 1, limit);
+      if (text != NULL)
+        mk_store_bind_text (stmt, 1, text);
+      else
+        sqlite3_bind_int64 (stmt, 1, number);
       records = collect_records (self, stmt, error);
     }
 
   g_clear_pointer (&stmt, mk_cached_stmt_reset);
   mk_store_unlock (self);
   return records;
+}
+
+GPtrArray *
+mk_store_list_notifications (MkStore  *self,
+                             guint     limit,
+                             GError  **error)
+{
+  g_return_val_if_fail (MK_IS_STORE (self), NULL);
+
+  return query_records (self,
+                        "SELECT " RECORD_COLUMNS " FROM notification_log "
+                        "ORDER BY fired_at DESC, rowid DESC LIMIT ?1",
+                        NULL, limit, error);
 }
 
 GPtrArray *
@@ -239,27 +254,14 @@ mk_store_list_notifications_for (MkStore     *self,
                                  const char  *resource,
                                  GError     **error)
 {
-  g_autoptr(MkCachedStmt) stmt = NULL;
-  GPtrArray *records = NULL;
-
   g_return_val_if_fail (MK_IS_STORE (self), NULL);
   g_return_val_if_fail (resource != NULL, NULL);
 
-  mk_store_lock (self);
-  stmt = mk_store_prepare (self,
-                           "SELECT " RECORD_COLUMNS " FROM notification_log "
-                           "WHERE resource = ?1 AND state = 'shown' "
-                           "ORDER BY fired_at DESC, rowid DESC",
-                           error);
-  if (stmt != NULL)
-    {
-      mk_store_bind_text (stmt, 1, resource);
-      records = collect_records (self, stmt, error);
-    }
-
-  g_clear_pointer (&stmt, mk_cached_stmt_reset);
-  mk_store_unlock (self);
-  return records;
+  return query_records (self,
+                        "SELECT " RECORD_COLUMNS " FROM notification_log "
+                        "WHERE resource = ?1 AND state = 'shown' "
+                        "ORDER BY fired_at DESC, rowid DESC",
+                        resource, 0, error);
 }
 
 GPtrArray *
@@ -267,25 +269,12 @@ mk_store_list_notifications_in_state (MkStore              *self,
                                       MkNotificationState   state,
                                       GError              **error)
 {
-  g_autoptr(MkCachedStmt) stmt = NULL;
-  GPtrArray *records = NULL;
-
   g_return_val_if_fail (MK_IS_STORE (self), NULL);
 
-  mk_store_lock (self);
-  stmt = mk_store_prepare (self,
-                           "SELECT " RECORD_COLUMNS " FROM notification_log "
-                           "WHERE state = ?1 ORDER BY fired_at DESC, rowid DESC",
-                           error);
-  if (stmt != NULL)
-    {
-      mk_store_bind_text (stmt, 1, mk_notification_state_to_string (state));
-      records = collect_records (self, stmt, error);
-    }
-
-  g_clear_pointer (&stmt, mk_cached_stmt_reset);
-  mk_store_unlock (self);
-  return records;
+  return query_records (self,
+                        "SELECT " RECORD_COLUMNS " FROM notification_log "
+                        "WHERE state = ?1 ORDER BY fired_at DESC, rowid DESC",
+                        mk_notification_state_to_string (state), 0, error);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -327,14 +316,7 @@ mk_store_list_reminder_resources (MkStore     *self,
 
   items = g_ptr_array_new_with_free_func (g_object_unref);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      const char *col[10];
-
-      for (int i = 0; i < 10; i++)
-        col[i] = (const char *) sqlite3_column_text (stmt, i);
-      g_ptr_array_add (items, mk_resource_new (col[0], col[1], col[2], col[3], col[4],
-                                               col[5], col[6], col[7], col[8], col[9]));
-    }
+    g_ptr_array_add (items, mk_store_resource_from_row (stmt));
 
   if (rc != SQLITE_DONE)
     {

@@ -256,15 +256,14 @@ read_entry (MkStore  *self,
   return NULL;
 }
 
-/* Removes a resource row and its FTS row. */
+/* Removes the FTS row of a resource row. */
 static gboolean
-delete_resource_row (MkStore     *self,
-                     const char  *resource_type,
-                     const char  *id,
-                     GError     **error)
+delete_fts_row (MkStore     *self,
+                const char  *resource_type,
+                const char  *id,
+                GError     **error)
 {
   g_autoptr(MkCachedStmt) fts = NULL;
-  g_autoptr(MkCachedStmt) row = NULL;
 
   fts = mk_store_prepare (self, "DELETE FROM resource_fts WHERE rowid = "
                                 "(SELECT fts_rowid FROM resource WHERE type = ?1 AND id = ?2)",
@@ -273,7 +272,19 @@ delete_resource_row (MkStore     *self,
     return FALSE;
   mk_store_bind_text (fts, 1, resource_type);
   mk_store_bind_text (fts, 2, id);
-  if (!step_done (self, fts, error))
+  return step_done (self, fts, error);
+}
+
+/* Removes a resource row and its FTS row. */
+static gboolean
+delete_resource_row (MkStore     *self,
+                     const char  *resource_type,
+                     const char  *id,
+                     GError     **error)
+{
+  g_autoptr(MkCachedStmt) row = NULL;
+
+  if (!delete_fts_row (self, resource_type, id, error))
     return FALSE;
 
   row = mk_store_prepare (self, "DELETE FROM resource WHERE type = ?1 AND id = ?2", error);
@@ -293,18 +304,10 @@ hide_resource_row (MkStore     *self,
                    gboolean    *changed,
                    GError     **error)
 {
-  g_autoptr(MkCachedStmt) fts = NULL;
   g_autoptr(MkCachedStmt) row = NULL;
   int rc;
 
-  fts = mk_store_prepare (self, "DELETE FROM resource_fts WHERE rowid = "
-                                "(SELECT fts_rowid FROM resource WHERE type = ?1 AND id = ?2)",
-                          error);
-  if (fts == NULL)
-    return FALSE;
-  mk_store_bind_text (fts, 1, resource_type);
-  mk_store_bind_text (fts, 2, id);
-  if (!step_done (self, fts, error))
+  if (!delete_fts_row (self, resource_type, id, error))
     return FALSE;
 
   row = mk_store_prepare (self, "UPDATE resource SET deleted = 1, fts_rowid = NULL, "

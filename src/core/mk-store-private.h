@@ -36,6 +36,10 @@ void          mk_store_bind_text     (sqlite3_stmt  *stmt,
                                       const char    *value);
 char         *mk_store_column_dup    (sqlite3_stmt  *stmt,
                                       int            column);
+/* An MkResource from the row of a statement whose first ten columns are
+ * type, id, version_id, last_updated, json, date, status, kind, code,
+ * subject. */
+MkResource   *mk_store_resource_from_row (sqlite3_stmt *stmt);
 
 /* The store's recursive lock: every public call takes it. */
 void          mk_store_lock          (MkStore       *self);

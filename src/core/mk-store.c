@@ -1297,8 +1297,8 @@ mk_store_put_resource_json (MkStore     *self,
 /* ---------------------------------------------------------------------- */
 /* Reads */
 
-static MkResource *
-resource_from_row (sqlite3_stmt *stmt)
+MkResource *
+mk_store_resource_from_row (sqlite3_stmt *stmt)
 {
   return mk_resource_new ((const char *) sqlite3_column_text (stmt, 0),
                           (const char *) sqlite3_column_text (stmt, 1),
@@ -1370,7 +1370,7 @@ mk_store_get_resource (MkStore     *self,
                                      "WHERE r.type = ?1 AND r.id = ?2 AND r.deleted = 0",
                                resource_type, id, error);
 
-  return stmt != NULL ? resource_from_row (stmt) : NULL;
+  return stmt != NULL ? mk_store_resource_from_row (stmt) : NULL;
 }
 
 char *
@@ -1771,7 +1771,7 @@ mk_store_query_page (MkStore  *self,
 
   items = g_ptr_array_new_with_free_func (g_object_unref);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (items, resource_from_row (stmt));
+    g_ptr_array_add (items, mk_store_resource_from_row (stmt));
 
   if (rc != SQLITE_DONE)
     {
