@@ -200,6 +200,23 @@ step_done (MkStore       *self,
   return TRUE;
 }
 
+/* Ends a write transaction: commits when @ok, else (or when the commit
+ * fails) rolls back. *@stmt, when @stmt is not NULL and it still holds one,
+ * is reset first, so that no statement is pending at the end. */
+static gboolean
+end_write (MkStore       *self,
+           MkCachedStmt **stmt,
+           gboolean       ok,
+           GError       **error)
+{
+  if (stmt != NULL && *stmt != NULL)
+    mk_cached_stmt_reset (g_steal_pointer (stmt));
+  if (ok && mk_store_commit (self, error))
+    return TRUE;
+  mk_store_rollback (self);
+  return FALSE;
+}
+
 static void
 set_entry_not_found (GError **error,
                      gint64   seq)
@@ -361,18 +378,11 @@ update_entry (MkStore     *self,
       mk_store_set_sql_error (self, error);
       goto fail;
     }
-  mk_cached_stmt_reset (g_steal_pointer (&stmt));
 
-  if (!mk_store_commit (self, error))
-    goto fail;
-
-  return TRUE;
+  return end_write (self, &stmt, TRUE, error);
 
 fail:
-  if (stmt != NULL)
-    mk_cached_stmt_reset (g_steal_pointer (&stmt));
-  mk_store_rollback (self);
-  return FALSE;
+  return end_write (self, &stmt, FALSE, error);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -562,20 +572,16 @@ mk_store_queue_edit (MkStore     *self,
       mk_store_set_sql_error (self, error);
       goto fail;
     }
-  mk_cached_stmt_reset (g_steal_pointer (&stmt));
 
-  if (!mk_store_commit (self, error))
-    goto fail;
+  if (!end_write (self, &stmt, TRUE, error))
+    return FALSE;
 
   if (seq != NULL)
     *seq = new_seq;
   return TRUE;
 
 fail:
-  if (stmt != NULL)
-    mk_cached_stmt_reset (g_steal_pointer (&stmt));
-  mk_store_rollback (self);
-  return FALSE;
+  return end_write (self, &stmt, FALSE, error);
 }
 
 gboolean
@@ -863,14 +869,10 @@ mk_store_outbox_accepted (MkStore     *self,
     }
 
   mk_store_mark_changed (self);
-  if (!mk_store_commit (self, error))
-    goto fail;
-
-  return TRUE;
+  return end_write (self, NULL, TRUE, error);
 
 fail:
-  mk_store_rollback (self);
-  return FALSE;
+  return end_write (self, NULL, FALSE, error);
 }
 
 gboolean
@@ -989,16 +991,10 @@ mk_store_resolve_conflict (MkStore          *self,
     }
 
   mk_store_mark_changed (self);
-  if (!mk_store_commit (self, error))
-    goto fail;
-
-  return TRUE;
+  return end_write (self, &stmt, TRUE, error);
 
 fail:
-  if (stmt != NULL)
-    mk_cached_stmt_reset (g_steal_pointer (&stmt));
-  mk_store_rollback (self);
-  return FALSE;
+  return end_write (self, &stmt, FALSE, error);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1075,17 +1071,11 @@ mk_store_set_sync_state (MkStore     *self,
   mk_store_bind_text (stmt, 3, next_url);
   if (!step_done (self, stmt, error))
     goto fail;
-  mk_cached_stmt_reset (g_steal_pointer (&stmt));
 
-  if (!mk_store_commit (self, error))
-    goto fail;
-  return TRUE;
+  return end_write (self, &stmt, TRUE, error);
 
 fail:
-  if (stmt != NULL)
-    mk_cached_stmt_reset (g_steal_pointer (&stmt));
-  mk_store_rollback (self);
-  return FALSE;
+  return end_write (self, &stmt, FALSE, error);
 }
 
 gboolean
@@ -1097,14 +1087,7 @@ mk_store_clear_sync_state (MkStore  *self,
   if (!mk_store_begin (self, error))
     return FALSE;
 
-  if (!mk_store_exec (self, "DELETE FROM sync_state", error) ||
-      !mk_store_commit (self, error))
-    {
-      mk_store_rollback (self);
-      return FALSE;
-    }
-
-  return TRUE;
+  return end_write (self, NULL, mk_store_exec (self, "DELETE FROM sync_state", error), error);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1159,6 +1142,7 @@ mk_store_mark_deleted (MkStore     *self,
                        GError     **error)
 {
   gboolean changed = FALSE;
+  gboolean ok;
 
   g_return_val_if_fail (MK_IS_STORE (self), FALSE);
   g_return_val_if_fail (resource_type != NULL, FALSE);
@@ -1167,20 +1151,9 @@ mk_store_mark_deleted (MkStore     *self,
   if (!mk_store_begin (self, error))
     return FALSE;
 
-  if (!hide_resource_row (self, resource_type, id, FALSE, &changed, error))
-    {
-      mk_store_rollback (self);
-      return FALSE;
-    }
-
+  ok = hide_resource_row (self, resource_type, id, FALSE, &changed, error);
   if (changed)
     mk_store_mark_changed (self);
 
-  if (!mk_store_commit (self, error))
-    {
-      mk_store_rollback (self);
-      return FALSE;
-    }
-
-  return TRUE;
+  return end_write (self, NULL, ok, error);
 }
