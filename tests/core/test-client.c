@@ -492,6 +492,20 @@ get (MkClient    *client,
   return mk_client_request (client, "GET", path, NULL, NULL, NULL, error);
 }
 
+/* GETs @path, which must fail with @code; returns the error. */
+static GError *
+get_error (MkClient   *client,
+           const char *path,
+           int         code)
+{
+  GError *error = NULL;
+  MkResponse *response = get (client, path, &error);
+
+  g_assert_null (response);
+  g_assert_error (error, MK_CLIENT_ERROR, code);
+  return error;
+}
+
 static void
 assert_no_token (const GError *error)
 {
@@ -578,14 +592,11 @@ test_untrusted (void)
   g_autofree char *expiry = expected_expiry (server_certs[CERT_GOOD]);
   g_autoptr(MkClient) client = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(MkResponse) response = NULL;
 
   client = mk_client_new (base, NULL, &error);
   g_assert_no_error (error);
   mk_client_set_access_token (client, TOKEN);
-  response = get (client, "Patient/1", &error);
-  g_assert_null (response);
-  g_assert_error (error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_TLS);
+  error = get_error (client, "Patient/1", MK_CLIENT_ERROR_TLS);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, "not trusted"));
   g_assert_nonnull (strstr (error->message, "CN=127.0.0.1"));
@@ -599,9 +610,7 @@ test_untrusted (void)
   g_clear_error (&error);
   client = mk_client_new (base, other_ca_path, &error);
   g_assert_no_error (error);
-  response = get (client, "Patient/1", &error);
-  g_assert_null (response);
-  g_assert_error (error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_TLS);
+  error = get_error (client, "Patient/1", MK_CLIENT_ERROR_TLS);
   g_assert_nonnull (strstr (error->message, "not trusted"));
 
   g_clear_object (&client);
@@ -614,11 +623,8 @@ test_other_ca_server (void)
   TestServer *ts = test_server_start (CERT_OTHER_CA);
   g_autoptr(MkClient) client = new_client (ts);
   g_autoptr(GError) error = NULL;
-  g_autoptr(MkResponse) response = NULL;
 
-  response = get (client, "Patient/1", &error);
-  g_assert_null (response);
-  g_assert_error (error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_TLS);
+  error = get_error (client, "Patient/1", MK_CLIENT_ERROR_TLS);
   g_assert_nonnull (strstr (error->message, "not trusted"));
 
   g_clear_object (&client);
@@ -632,11 +638,8 @@ test_expired (void)
   g_autoptr(MkClient) client = new_client (ts);
   g_autofree char *expiry = expected_expiry (server_certs[CERT_EXPIRED]);
   g_autoptr(GError) error = NULL;
-  g_autoptr(MkResponse) response = NULL;
 
-  response = get (client, "Patient/1", &error);
-  g_assert_null (response);
-  g_assert_error (error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_TLS);
+  error = get_error (client, "Patient/1", MK_CLIENT_ERROR_TLS);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, "has expired"));
   g_assert_nonnull (strstr (error->message, "CN=127.0.0.1"));
@@ -653,11 +656,8 @@ test_wrong_host (void)
   TestServer *ts = test_server_start (CERT_WRONG_HOST);
   g_autoptr(MkClient) client = new_client (ts);
   g_autoptr(GError) error = NULL;
-  g_autoptr(MkResponse) response = NULL;
 
-  response = get (client, "Patient/1", &error);
-  g_assert_null (response);
-  g_assert_error (error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_TLS);
+  error = get_error (client, "Patient/1", MK_CLIENT_ERROR_TLS);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, "is not for 127.0.0.1"));
   g_assert_nonnull (strstr (error->message, "CN=other.invalid"));
@@ -674,7 +674,6 @@ test_invalid_urls (void)
   g_autoptr(MkClient) client = new_client (ts);
   g_autoptr(MkClient) plain = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(MkResponse) response = NULL;
   g_autofree char *other_port = NULL;
 
   plain = mk_client_new ("http://127.0.0.1/fhir", NULL, &error);
@@ -693,21 +692,16 @@ test_invalid_urls (void)
   g_clear_error (&error);
 
   /* Next links that leave the server are refused: the token stays home. */
-  response = get (client, "https://other.invalid/fhir/Patient?page=2", &error);
-  g_assert_null (response);
-  g_assert_error (error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_INVALID_URL);
+  error = get_error (client, "https://other.invalid/fhir/Patient?page=2",
+                     MK_CLIENT_ERROR_INVALID_URL);
   assert_no_token (error);
   g_clear_error (&error);
 
   other_port = g_strdup_printf ("https://127.0.0.1:%u/fhir/Patient/1", ts->port == 65535 ? 1 : ts->port + 1);
-  response = get (client, other_port, &error);
-  g_assert_null (response);
-  g_assert_error (error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_INVALID_URL);
+  error = get_error (client, other_port, MK_CLIENT_ERROR_INVALID_URL);
   g_clear_error (&error);
 
-  response = get (client, "http://127.0.0.1/fhir/Patient/1", &error);
-  g_assert_null (response);
-  g_assert_error (error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_INVALID_URL);
+  error = get_error (client, "http://127.0.0.1/fhir/Patient/1", MK_CLIENT_ERROR_INVALID_URL);
 
   g_assert_cmpuint (server_count (ts, "/fhir/Patient/1"), ==, 0);
 
@@ -780,9 +774,7 @@ test_server_errors (void)
   const char * const conditional[] = { "If-None-Exist", "identifier=x", NULL };
 
   mk_client_set_retry_policy (client, 4, 1, 5);
-  response = get (client, "fail500", &error);
-  g_assert_null (response);
-  g_assert_error (error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_SERVER);
+  error = get_error (client, "fail500", MK_CLIENT_ERROR_SERVER);
   g_assert_nonnull (strstr (error->message, "Database is down"));
   assert_no_token (error);
   g_assert_cmpuint (server_count (ts, "/fhir/fail500"), ==, 4);
@@ -809,14 +801,11 @@ test_timeout (void)
   TestServer *ts = test_server_start (CERT_GOOD);
   g_autoptr(MkClient) client = new_client (ts);
   g_autoptr(GError) error = NULL;
-  g_autoptr(MkResponse) response = NULL;
   gint64 start = g_get_monotonic_time ();
 
   mk_client_set_timeout (client, 1);
   mk_client_set_retry_policy (client, 2, 1, 5);
-  response = get (client, "slow", &error);
-  g_assert_null (response);
-  g_assert_error (error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_TIMEOUT);
+  error = get_error (client, "slow", MK_CLIENT_ERROR_TIMEOUT);
   g_assert_cmpuint (server_count (ts, "/fhir/slow"), ==, 2);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
 
@@ -879,25 +868,18 @@ test_invalid_answers (void)
   TestServer *ts = test_server_start (CERT_GOOD);
   g_autoptr(MkClient) client = new_client (ts);
   g_autoptr(GError) error = NULL;
-  g_autoptr(MkResponse) response = NULL;
 
-  response = get (client, "truncated", &error);
-  g_assert_null (response);
-  g_assert_error (error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_INVALID_RESPONSE);
+  error = get_error (client, "truncated", MK_CLIENT_ERROR_INVALID_RESPONSE);
   g_test_message ("%s", error->message);
   g_clear_error (&error);
 
-  response = get (client, "badjson", &error);
-  g_assert_null (response);
-  g_assert_error (error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_INVALID_RESPONSE);
+  error = get_error (client, "badjson", MK_CLIENT_ERROR_INVALID_RESPONSE);
   g_assert_nonnull (strstr (error->message, "not valid JSON"));
   g_test_message ("%s", error->message);
   g_assert_cmpuint (server_count (ts, "/fhir/badjson"), ==, 1);
   g_clear_error (&error);
 
-  response = get (client, "html", &error);
-  g_assert_null (response);
-  g_assert_error (error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_INVALID_RESPONSE);
+  error = get_error (client, "html", MK_CLIENT_ERROR_INVALID_RESPONSE);
   g_assert_nonnull (strstr (error->message, "text/html"));
   g_clear_error (&error);
 
@@ -923,9 +905,7 @@ test_client_errors (void)
   g_assert_cmpuint (server_count (ts, "/fhir/conflict"), ==, 1);
   g_clear_error (&error);
 
-  response = get (client, "unauth", &error);
-  g_assert_null (response);
-  g_assert_error (error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_UNAUTHORIZED);
+  error = get_error (client, "unauth", MK_CLIENT_ERROR_UNAUTHORIZED);
   assert_no_token (error);
   g_assert_cmpuint (server_count (ts, "/fhir/unauth"), ==, 1);
   g_clear_error (&error);

@@ -110,6 +110,23 @@ fire (Fixture *f)
 }
 
 static GPtrArray *
+fire_at (Fixture    *f,
+         const char *iso)
+{
+  set_now (f, iso);
+  return fire (f);
+}
+
+/* Fires, and nothing is due. */
+static void
+assert_nothing_fires (Fixture *f)
+{
+  g_autoptr(GPtrArray) items = fire (f);
+
+  g_assert_cmpuint (items->len, ==, 0);
+}
+
+static GPtrArray *
 list_due (Fixture *f)
 {
   g_autoptr(GError) error = NULL;
@@ -168,8 +185,7 @@ first_run (Fixture *f)
 {
   g_autoptr(GPtrArray) items = NULL;
 
-  set_now (f, ANCHOR);
-  items = fire (f);
+  items = fire_at (f, ANCHOR);
   g_assert_nonnull (find_kind (items, MK_REMINDER_PRESCRIPTION_EXPIRING, "MedicationRequest/rx-expiring"));
 }
 
@@ -274,12 +290,9 @@ test_visit_moments (Fixture       *f,
 
   /* 24 h before the visit, not a minute earlier. */
   set_now (f, "2026-11-23T10:29:00+03:00");
-  items = fire (f);
-  g_assert_cmpuint (items->len, ==, 0);
-  g_clear_pointer (&items, g_ptr_array_unref);
+  assert_nothing_fires (f);
 
-  set_now (f, "2026-11-23T10:30:00+03:00");
-  items = fire (f);
+  items = fire_at (f, "2026-11-23T10:30:00+03:00");
   g_assert_cmpuint (items->len, ==, 1);
   item = find_kind (items, MK_REMINDER_VISIT_DAY_BEFORE, "Appointment/appt-tomorrow");
   assert_due_at (item, "2026-11-23T10:30:00+03:00");
@@ -291,18 +304,14 @@ test_visit_moments (Fixture       *f,
   g_assert_null (strstr (item->body, "clinic time"));
   g_clear_pointer (&items, g_ptr_array_unref);
 
-  items = fire (f);
-  g_assert_cmpuint (items->len, ==, 0);
-  g_clear_pointer (&items, g_ptr_array_unref);
+  assert_nothing_fires (f);
 
   /* 2 h before. */
-  set_now (f, "2026-11-24T08:29:59+03:00");
-  items = fire (f);
+  items = fire_at (f, "2026-11-24T08:29:59+03:00");
   g_assert_cmpuint (count_kind (items, MK_REMINDER_VISIT_SOON), ==, 0);
   g_clear_pointer (&items, g_ptr_array_unref);
 
-  set_now (f, "2026-11-24T08:30:00+03:00");
-  items = fire (f);
+  items = fire_at (f, "2026-11-24T08:30:00+03:00");
   item = find_kind (items, MK_REMINDER_VISIT_SOON, "Appointment/appt-tomorrow");
   g_assert_nonnull (item);
   g_assert_cmpint (item->priority, ==, MK_REMINDER_PRIORITY_URGENT);
@@ -327,28 +336,22 @@ test_restart (Fixture       *f,
   g_autoptr(GPtrArray) items = NULL;
 
   first_run (f);
-  set_now (f, "2026-11-23T10:30:00+03:00");
-  items = fire (f);
+  items = fire_at (f, "2026-11-23T10:30:00+03:00");
   g_assert_cmpuint (items->len, ==, 1);
   g_clear_pointer (&items, g_ptr_array_unref);
 
   /* The app quits and starts again at the same moment and a bit later. */
   close_store (f);
   open_store (f);
-  items = fire (f);
-  g_assert_cmpuint (items->len, ==, 0);
-  g_clear_pointer (&items, g_ptr_array_unref);
+  assert_nothing_fires (f);
 
   set_now (f, "2026-11-23T20:00:00+03:00");
   close_store (f);
   open_store (f);
-  items = fire (f);
-  g_assert_cmpuint (items->len, ==, 0);
-  g_clear_pointer (&items, g_ptr_array_unref);
+  assert_nothing_fires (f);
 
   /* The clock goes back (a manual change): nothing repeats either. */
-  set_now (f, ANCHOR);
-  items = fire (f);
+  items = fire_at (f, ANCHOR);
   g_assert_cmpuint (items->len, ==, 0);
 }
 
@@ -364,8 +367,7 @@ test_catch_up (Fixture       *f,
   /* Asleep from the anchor until 27.11 12:00: the day-before reminder of
    * the telemedicine visit (26.11 18:00) and the prescription's expiry
    * (26.11 00:00) were missed; the visit of 24.11 is over (dropped). */
-  set_now (f, "2026-11-27T12:00:00+03:00");
-  items = fire (f);
+  items = fire_at (f, "2026-11-27T12:00:00+03:00");
   g_assert_cmpuint (items->len, ==, 1);
   item = g_ptr_array_index (items, 0);
   g_assert_cmpint (item->kind, ==, MK_REMINDER_CATCH_UP_SUMMARY);
@@ -374,13 +376,10 @@ test_catch_up (Fixture       *f,
   g_assert_nonnull (strstr (item->body, "Upcoming visit"));
   g_clear_pointer (&items, g_ptr_array_unref);
 
-  items = fire (f);
-  g_assert_cmpuint (items->len, ==, 0);
-  g_clear_pointer (&items, g_ptr_array_unref);
+  assert_nothing_fires (f);
 
   /* Later moments fire normally again. */
-  set_now (f, "2026-11-27T16:00:00+03:00");
-  items = fire (f);
+  items = fire_at (f, "2026-11-27T16:00:00+03:00");
   g_assert_nonnull (find_kind (items, MK_REMINDER_VISIT_SOON, "Appointment/appt-telemed"));
   g_assert_cmpuint (items->len, ==, 1);
 }
@@ -395,15 +394,13 @@ test_cancel_by_clinic (Fixture       *f,
   const MkReminder *item;
 
   first_run (f);
-  set_now (f, "2026-11-23T10:30:00+03:00");
-  items = fire (f);
+  items = fire_at (f, "2026-11-23T10:30:00+03:00");
   g_assert_cmpuint (items->len, ==, 1);
   g_clear_pointer (&items, g_ptr_array_unref);
 
   /* A sync brings the cancelled visit. */
   import_appointment_change (f, "appt-tomorrow", "cancelled", NULL, "2");
-  set_now (f, "2026-11-23T10:40:00+03:00");
-  items = fire (f);
+  items = fire_at (f, "2026-11-23T10:40:00+03:00");
   g_assert_cmpuint (items->len, ==, 1);
   item = find_kind (items, MK_REMINDER_VISIT_CHANGED, "Appointment/appt-tomorrow");
   g_assert_nonnull (item);
@@ -412,15 +409,11 @@ test_cancel_by_clinic (Fixture       *f,
   g_clear_pointer (&items, g_ptr_array_unref);
 
   /* Exactly one notice, also after a restart and the same sync again. */
-  items = fire (f);
-  g_assert_cmpuint (items->len, ==, 0);
-  g_clear_pointer (&items, g_ptr_array_unref);
+  assert_nothing_fires (f);
   import_appointment_change (f, "appt-tomorrow", "cancelled", NULL, "2");
   close_store (f);
   open_store (f);
-  items = fire (f);
-  g_assert_cmpuint (items->len, ==, 0);
-  g_clear_pointer (&items, g_ptr_array_unref);
+  assert_nothing_fires (f);
 
   withdrawn = mk_reminders_collect_withdrawn (f->reminders, &error);
   g_assert_no_error (error);
@@ -433,8 +426,7 @@ test_cancel_by_clinic (Fixture       *f,
   g_assert_cmpuint (withdrawn->len, ==, 0);
 
   /* No "visit soon" for a cancelled visit. */
-  set_now (f, "2026-11-24T08:30:00+03:00");
-  items = fire (f);
+  items = fire_at (f, "2026-11-24T08:30:00+03:00");
   g_assert_null (find_kind (items, MK_REMINDER_VISIT_SOON, "Appointment/appt-tomorrow"));
 }
 
@@ -448,13 +440,11 @@ test_reschedule (Fixture       *f,
   const MkReminder *item;
 
   first_run (f);
-  set_now (f, "2026-11-23T10:30:00+03:00");
-  items = fire (f);
+  items = fire_at (f, "2026-11-23T10:30:00+03:00");
   g_clear_pointer (&items, g_ptr_array_unref);
 
   import_appointment_change (f, "appt-tomorrow", "booked", "2026-11-26T12:00:00+03:00", "2");
-  set_now (f, "2026-11-23T11:00:00+03:00");
-  items = fire (f);
+  items = fire_at (f, "2026-11-23T11:00:00+03:00");
   g_assert_cmpuint (items->len, ==, 1);
   item = find_kind (items, MK_REMINDER_VISIT_CHANGED, "Appointment/appt-tomorrow");
   g_assert_cmpstr (item->title, ==, "Visit moved by the clinic");
@@ -468,18 +458,15 @@ test_reschedule (Fixture       *f,
                    "visit-day-before:Appointment/appt-tomorrow:2026-11-24T07:30:00Z");
 
   /* The old moment is silent; the new one fires. */
-  set_now (f, "2026-11-24T08:30:00+03:00");
-  items = fire (f);
+  items = fire_at (f, "2026-11-24T08:30:00+03:00");
   g_assert_null (find_kind (items, MK_REMINDER_VISIT_SOON, "Appointment/appt-tomorrow"));
   g_clear_pointer (&items, g_ptr_array_unref);
 
-  set_now (f, "2026-11-25T11:59:00+03:00");
-  items = fire (f);
+  items = fire_at (f, "2026-11-25T11:59:00+03:00");
   g_assert_null (find_kind (items, MK_REMINDER_VISIT_DAY_BEFORE, "Appointment/appt-tomorrow"));
   g_clear_pointer (&items, g_ptr_array_unref);
 
-  set_now (f, "2026-11-25T12:00:00+03:00");
-  items = fire (f);
+  items = fire_at (f, "2026-11-25T12:00:00+03:00");
   item = find_kind (items, MK_REMINDER_VISIT_DAY_BEFORE, "Appointment/appt-tomorrow");
   g_assert_nonnull (item);
   g_assert_cmpstr (item->key, ==, "visit-day-before:Appointment/appt-tomorrow:2026-11-26T09:00:00Z");
@@ -504,17 +491,14 @@ test_quiet_hours (Fixture       *f,
   mk_reminders_set_settings (f->reminders, &settings);
 
   set_now (f, "2026-11-23T10:30:00+03:00");
-  items = fire (f);
-  g_assert_cmpuint (items->len, ==, 0);
-  g_clear_pointer (&items, g_ptr_array_unref);
+  assert_nothing_fires (f);
 
   wakeup = mk_reminders_next_wakeup (f->reminders, &error);
   g_assert_no_error (error);
   expected = parse ("2026-11-23T11:00:00+03:00");
   g_assert_true (g_date_time_equal (wakeup, expected));
 
-  set_now (f, "2026-11-23T11:00:00+03:00");
-  items = fire (f);
+  items = fire_at (f, "2026-11-23T11:00:00+03:00");
   g_assert_nonnull (find_kind (items, MK_REMINDER_VISIT_DAY_BEFORE, "Appointment/appt-tomorrow"));
   g_clear_pointer (&items, g_ptr_array_unref);
 
@@ -522,8 +506,7 @@ test_quiet_hours (Fixture       *f,
   settings.quiet_start_minutes = 22 * 60;
   settings.quiet_end_minutes = 9 * 60;
   mk_reminders_set_settings (f->reminders, &settings);
-  set_now (f, "2026-11-24T08:30:00+03:00");
-  items = fire (f);
+  items = fire_at (f, "2026-11-24T08:30:00+03:00");
   g_assert_nonnull (find_kind (items, MK_REMINDER_VISIT_SOON, "Appointment/appt-tomorrow"));
 }
 
@@ -544,8 +527,7 @@ test_new_results (Fixture       *f,
              "\"effectiveDateTime\":\"2026-11-23T09:00:00+03:00\","
              "\"valueQuantity\":{\"value\":98,\"unit\":\"g/L\"},"
              "\"referenceRange\":[{\"low\":{\"value\":120,\"unit\":\"g/L\"},\"high\":{\"value\":150,\"unit\":\"g/L\"}}]}");
-  set_now (f, "2026-11-23T11:05:00+03:00");
-  items = fire (f);
+  items = fire_at (f, "2026-11-23T11:05:00+03:00");
   item = find_kind (items, MK_REMINDER_NEW_RESULTS, "Observation/new-hb");
   g_assert_nonnull (item);
   g_assert_nonnull (strstr (item->body, "out of range"));
@@ -563,8 +545,7 @@ test_new_results (Fixture       *f,
              "\"category\":[{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/observation-category\",\"code\":\"laboratory\"}]}],"
              "\"code\":{\"text\":\"Cholesterol\"},\"valueQuantity\":{\"value\":7.2,\"unit\":\"mmol/L\"},"
              "\"referenceRange\":[{\"high\":{\"value\":5.2}}]}}]}");
-  set_now (f, "2026-11-23T11:15:00+03:00");
-  items = fire (f);
+  items = fire_at (f, "2026-11-23T11:15:00+03:00");
   g_assert_cmpuint (count_kind (items, MK_REMINDER_NEW_RESULTS), ==, 1);
   item = find_kind (items, MK_REMINDER_NEW_RESULTS, NULL);
   g_assert_cmpstr (item->title, ==, "2 new lab results");
@@ -592,8 +573,7 @@ test_account_and_doctor (Fixture       *f,
   mk_store_set_meta (f->store, "signing-certificate-expires", "2026-11-30", &error);
   g_assert_no_error (error);
 
-  set_now (f, ANCHOR);
-  items = fire (f);
+  items = fire_at (f, ANCHOR);
   /* Last synced 4 days ago. */
   g_assert_nonnull (find_kind (items, MK_REMINDER_NOT_SYNCED, NULL));
   /* Expires in 7 days: the 7-day step (the 30-day one is superseded). */
@@ -605,20 +585,17 @@ test_account_and_doctor (Fixture       *f,
   /* The sync engine records a failure. */
   mk_store_set_meta (f->store, "sync-error", "The sign-in has expired.", &error);
   g_assert_no_error (error);
-  set_now (f, "2026-11-23T10:10:00+03:00");
-  items = fire (f);
+  items = fire_at (f, "2026-11-23T10:10:00+03:00");
   item = find_kind (items, MK_REMINDER_SIGN_IN_EXPIRED, NULL);
   g_assert_nonnull (item);
   g_assert_cmpstr (item->body, ==, "The sign-in has expired.");
   g_clear_pointer (&items, g_ptr_array_unref);
 
   /* Tomorrow's schedule at 18:00: the visit on 24.11. */
-  set_now (f, "2026-11-23T17:59:00+03:00");
-  items = fire (f);
+  items = fire_at (f, "2026-11-23T17:59:00+03:00");
   g_assert_null (find_kind (items, MK_REMINDER_SCHEDULE_TOMORROW, NULL));
   g_clear_pointer (&items, g_ptr_array_unref);
-  set_now (f, "2026-11-23T18:00:00+03:00");
-  items = fire (f);
+  items = fire_at (f, "2026-11-23T18:00:00+03:00");
   item = find_kind (items, MK_REMINDER_SCHEDULE_TOMORROW, NULL);
   g_assert_nonnull (item);
   g_assert_cmpstr (item->body, ==, "1 appointment tomorrow, the first at 10:30.");
@@ -734,12 +711,9 @@ zone_case (const char *tz,
   import (f, json);
 
   set_now (f, before);
-  items = fire (f);
-  g_assert_cmpuint (items->len, ==, 0);
-  g_clear_pointer (&items, g_ptr_array_unref);
+  assert_nothing_fires (f);
 
-  set_now (f, at);
-  items = fire (f);
+  items = fire_at (f, at);
   item = find_kind (items, MK_REMINDER_VISIT_DAY_BEFORE, "Appointment/zone-visit");
   assert_due_at (item, at);
   if (strstr (item->body, body_part) == NULL
@@ -749,16 +723,18 @@ zone_case (const char *tz,
   fixture_teardown (f, NULL);
 }
 
+/* zone_case() in a subprocess of the test, as it changes TZ. */
 static void
-test_zone_novosibirsk (void)
+zone_case_in_subprocess (const char *tz,
+                         const char *start,
+                         const char *before,
+                         const char *at,
+                         const char *body_part,
+                         const char *body_part_2)
 {
   if (g_test_subprocess ())
     {
-      /* A Moscow clinic, a patient in Novosibirsk: the same instant; the
-       * text shows 14:30 here and 10:30 at the clinic with its zone. */
-      zone_case ("Asia/Novosibirsk", "2026-11-24T10:30:00+03:00",
-                 "2026-11-23T07:29:59Z", "2026-11-23T07:30:00Z",
-                 "14:30 (10:30 clinic time, UTC+03:00)", NULL);
+      zone_case (tz, start, before, at, body_part, body_part_2);
       return;
     }
 
@@ -767,20 +743,23 @@ test_zone_novosibirsk (void)
 }
 
 static void
+test_zone_novosibirsk (void)
+{
+  /* A Moscow clinic, a patient in Novosibirsk: the same instant; the
+   * text shows 14:30 here and 10:30 at the clinic with its zone. */
+  zone_case_in_subprocess ("Asia/Novosibirsk", "2026-11-24T10:30:00+03:00",
+                           "2026-11-23T07:29:59Z", "2026-11-23T07:30:00Z",
+                           "14:30 (10:30 clinic time, UTC+03:00)", NULL);
+}
+
+static void
 test_zone_dst (void)
 {
-  if (g_test_subprocess ())
-    {
-      /* Berlin, the night of 24→25.10.2026 goes from +02:00 to +01:00: 24 h
-       * before Sunday 10:30 (+01:00) is Saturday 11:30 local (+02:00). */
-      zone_case ("Europe/Berlin", "2026-10-25T10:30:00+01:00",
-                 "2026-10-24T11:29:59+02:00", "2026-10-24T11:30:00+02:00",
-                 "10:30", NULL);
-      return;
-    }
-
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_passed ();
+  /* Berlin, the night of 24→25.10.2026 goes from +02:00 to +01:00: 24 h
+   * before Sunday 10:30 (+01:00) is Saturday 11:30 local (+02:00). */
+  zone_case_in_subprocess ("Europe/Berlin", "2026-10-25T10:30:00+01:00",
+                           "2026-10-24T11:29:59+02:00", "2026-10-24T11:30:00+02:00",
+                           "10:30", NULL);
 }
 
 static void
