@@ -173,16 +173,8 @@ status_print_json (MkCliStatus *status)
   json_builder_add_int_value (builder, status->outbox_failed);
   json_builder_set_member_name (builder, "conflicts");
   json_builder_add_int_value (builder, status->conflicts);
-  json_builder_set_member_name (builder, "last_sync");
-  if (status->last_sync != NULL)
-    json_builder_add_string_value (builder, status->last_sync);
-  else
-    json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "server");
-  if (status->server != NULL)
-    json_builder_add_string_value (builder, status->server);
-  else
-    json_builder_add_null_value (builder);
+  mk_cli_add_string_or_null (builder, "last_sync", status->last_sync);
+  mk_cli_add_string_or_null (builder, "server", status->server);
   json_builder_set_member_name (builder, "schema_version");
   json_builder_add_int_value (builder, status->schema_version);
   json_builder_set_member_name (builder, "data_dir");
@@ -311,15 +303,6 @@ mk_cli_command_get (MkCli   *cli,
 
 /* search ---------------------------------------------------------------- */
 
-static char *
-one_line (const char *text)
-{
-  char *copy = g_strdup (text != NULL ? text : "");
-
-  g_strdelimit (copy, "\t\r\n", ' ');
-  return copy;
-}
-
 gboolean
 mk_cli_command_search (MkCli   *cli,
                        GError **error)
@@ -383,7 +366,7 @@ mk_cli_command_search (MkCli   *cli,
   for (guint i = 0; i < hits->len; i++)
     {
       MkSearchHit *hit = g_ptr_array_index (hits, i);
-      g_autofree char *snippet = one_line (hit->snippet);
+      g_autofree char *snippet = mk_cli_one_line (hit->snippet);
 
       /* A tab between the reference and the snippet, for scripts. */
       g_print ("%s/%s\t%s\n", hit->resource_type, hit->id, snippet);

@@ -123,18 +123,6 @@ op_code (MkOutboxOp op)
 }
 
 static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *name,
-                    const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 print_outbox_json (GPtrArray *entries)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -148,31 +136,22 @@ print_outbox_json (GPtrArray *entries)
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "seq");
       json_builder_add_int_value (builder, entry->seq);
-      add_string_or_null (builder, "type", entry->resource_type);
-      add_string_or_null (builder, "id", entry->id);
-      add_string_or_null (builder, "op", op_code (entry->op));
-      add_string_or_null (builder, "state", state_code (entry->state));
-      add_string_or_null (builder, "created", entry->created);
+      mk_cli_add_string_or_null (builder, "type", entry->resource_type);
+      mk_cli_add_string_or_null (builder, "id", entry->id);
+      mk_cli_add_string_or_null (builder, "op", op_code (entry->op));
+      mk_cli_add_string_or_null (builder, "state", state_code (entry->state));
+      mk_cli_add_string_or_null (builder, "created", entry->created);
       json_builder_set_member_name (builder, "attempts");
       json_builder_add_int_value (builder, entry->attempts);
-      add_string_or_null (builder, "if_match", entry->if_match);
-      add_string_or_null (builder, "if_none_exist", entry->if_none_exist);
-      add_string_or_null (builder, "last_error", entry->last_error);
+      mk_cli_add_string_or_null (builder, "if_match", entry->if_match);
+      mk_cli_add_string_or_null (builder, "if_none_exist", entry->if_none_exist);
+      mk_cli_add_string_or_null (builder, "last_error", entry->last_error);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
 
   root = json_builder_get_root (builder);
   mk_cli_print_json_node (root);
-}
-
-static char *
-one_line (const char *text)
-{
-  char *copy = g_strdup (text != NULL ? text : "");
-
-  g_strdelimit (copy, "\t\r\n", ' ');
-  return copy;
 }
 
 gboolean
@@ -207,7 +186,7 @@ mk_cli_command_outbox (MkCli   *cli,
   for (guint i = 0; i < entries->len; i++)
     {
       MkOutboxEntry *entry = g_ptr_array_index (entries, i);
-      g_autofree char *last_error = one_line (entry->last_error);
+      g_autofree char *last_error = mk_cli_one_line (entry->last_error);
 
       g_print ("%" G_GINT64_FORMAT "\t%s\t%s\t%s/%s\t%s%s%s\n",
                entry->seq, state_label (entry->state), op_code (entry->op),

@@ -50,11 +50,7 @@ print_json (const MkReminder *item)
   json_builder_add_string_value (builder, item->key);
   json_builder_set_member_name (builder, "kind");
   json_builder_add_string_value (builder, mk_reminder_kind_to_string (item->kind));
-  json_builder_set_member_name (builder, "resource");
-  if (item->resource != NULL)
-    json_builder_add_string_value (builder, item->resource);
-  else
-    json_builder_add_null_value (builder);
+  mk_cli_add_string_or_null (builder, "resource", item->resource);
   json_builder_set_member_name (builder, "title");
   json_builder_add_string_value (builder, item->title);
   json_builder_set_member_name (builder, "body");

@@ -165,6 +165,30 @@ mk_cli_print_json_node (JsonNode *node)
   mk_cli_write_stdout ("\n");
 }
 
+/* Adds member @name: @value, or null when @value is NULL. */
+void
+mk_cli_add_string_or_null (JsonBuilder *builder,
+                           const char  *name,
+                           const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/* A copy of @text (NULL: "") on one line: tabs and line breaks become
+ * spaces. */
+char *
+mk_cli_one_line (const char *text)
+{
+  char *copy = g_strdup (text != NULL ? text : "");
+
+  g_strdelimit (copy, "\t\r\n", ' ');
+  return copy;
+}
+
 static void
 append_newline_indent (GString *out,
                        guint    depth)

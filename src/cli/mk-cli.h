@@ -77,6 +77,10 @@ void      mk_cli_print_counts        (GHashTable        *counts);
 void      mk_cli_write_stdout        (const char        *text);
 void      mk_cli_print_json_node     (JsonNode          *node);
 char     *mk_cli_pretty_json_text    (const char        *json);
+void      mk_cli_add_string_or_null  (JsonBuilder       *builder,
+                                      const char        *name,
+                                      const char        *value);
+char     *mk_cli_one_line            (const char        *text);
 
 /* mk-cli-commands.c */
 gboolean  mk_cli_command_import      (MkCli             *cli,
