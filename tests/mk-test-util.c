@@ -78,6 +78,27 @@ mk_test_close_store (MkStore    *store,
 /* Running medkartactl */
 
 void
+mk_test_make_data_dir (const char  *tmpl,
+                       char       **tmp_dir,
+                       char       **data_dir)
+{
+  g_autoptr(GError) error = NULL;
+
+  *tmp_dir = g_dir_make_tmp (tmpl, &error);
+  g_assert_no_error (error);
+  *data_dir = g_build_filename (*tmp_dir, "data", NULL);
+}
+
+void
+mk_test_clear_data_dir (char **tmp_dir,
+                        char **data_dir)
+{
+  mk_test_remove_tree (*tmp_dir);
+  g_clear_pointer (data_dir, g_free);
+  g_clear_pointer (tmp_dir, g_free);
+}
+
+void
 mk_test_run_free (MkTestRun *run)
 {
   g_free (run->out);

@@ -25,6 +25,15 @@ MkStore   *mk_test_open_store   (const char          *tmpl,
 void       mk_test_close_store  (MkStore             *store,
                                  const char          *dir);
 
+/* A new temporary directory (@tmpl as for g_dir_make_tmp()) in @tmp_dir,
+ * and a data directory below it, not created, in @data_dir. */
+void       mk_test_make_data_dir (const char         *tmpl,
+                                  char              **tmp_dir,
+                                  char              **data_dir);
+/* Removes *@tmp_dir and everything below it, and frees both names. */
+void       mk_test_clear_data_dir (char             **tmp_dir,
+                                   char             **data_dir);
+
 /* What one run of medkartactl did. */
 typedef struct
 {

@@ -26,20 +26,14 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  user_data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->tmp_dir = g_dir_make_tmp ("medkartactl-test-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->data_dir = g_build_filename (fixture->tmp_dir, "data", NULL);
+  mk_test_make_data_dir ("medkartactl-test-XXXXXX", &fixture->tmp_dir, &fixture->data_dir);
 }
 
 static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  user_data)
 {
-  mk_test_remove_tree (fixture->tmp_dir);
-  g_free (fixture->data_dir);
-  g_free (fixture->tmp_dir);
+  mk_test_clear_data_dir (&fixture->tmp_dir, &fixture->data_dir);
 }
 
 static char *

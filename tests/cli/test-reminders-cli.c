@@ -50,12 +50,9 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(MkTestRun) run = NULL;
 
-  f->tmp_dir = g_dir_make_tmp ("mk-reminders-cli-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->data_dir = g_build_filename (f->tmp_dir, "data", NULL);
+  mk_test_make_data_dir ("mk-reminders-cli-XXXXXX", &f->tmp_dir, &f->data_dir);
 
   run = RUN (ANCHOR, "--data-dir", f->data_dir, "demo");
   mk_test_assert_exit (run, 0);
@@ -65,9 +62,7 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  mk_test_remove_tree (f->tmp_dir);
-  g_free (f->data_dir);
-  g_free (f->tmp_dir);
+  mk_test_clear_data_dir (&f->tmp_dir, &f->data_dir);
 }
 
 static void
