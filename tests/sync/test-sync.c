@@ -50,10 +50,8 @@ fixture_start (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *path = NULL;
 
-  f->dir = g_dir_make_tmp ("medkarta-sync-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->store = mk_test_open_store ("medkarta-sync-XXXXXX", "card", &f->dir, NULL, NULL);
 
   f->server = mk_test_server_new (NULL, &error);
   g_assert_no_error (error);
@@ -62,10 +60,6 @@ fixture_start (Fixture       *f,
   g_assert_no_error (error);
   mk_test_server_set_token (f->server, TOKEN);
   g_assert_true (mk_test_server_load_demo (f->server, now, &error));
-  g_assert_no_error (error);
-
-  path = g_build_filename (f->dir, "card", MK_STORE_FILE_NAME, NULL);
-  f->store = mk_store_open (path, &error);
   g_assert_no_error (error);
 
   f->account = mk_account_new (mk_test_server_get_base_url (f->server), MK_ACCOUNT_ROLE_PATIENT,
