@@ -822,9 +822,17 @@ pull_practitioner (MkSyncRun  *run,
       g_ptr_array_add (fresh, g_strdup (ref + strlen ("Patient/")));
   sort_strings (fresh);
 
-  /* Known patients: what changed; new ones: everything, then remembered. */
-  if (!pull_patient_compartments (run, known, TRUE, error) ||
-      !pull_patient_compartments (run, fresh, FALSE, error))
+  /* Known patients: what changed; new ones: everything, then remembered.
+   * With no known patient yet (the first sync) the pull of the new ones
+   * starts each type's watermark — the server time of its first page — so
+   * the next sync asks only for what changed since. */
+  if (known->len == 0)
+    {
+      if (!pull_patient_compartments (run, fresh, TRUE, error))
+        return FALSE;
+    }
+  else if (!pull_patient_compartments (run, known, TRUE, error) ||
+           !pull_patient_compartments (run, fresh, FALSE, error))
     return FALSE;
 
   all = g_string_new (known_text);
