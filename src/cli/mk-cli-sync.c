@@ -354,6 +354,15 @@ mk_cli_command_sync (MkCli   *cli,
 
   sync = mk_sync_new (store, account, NULL);
   mk_sync_set_progress_func (sync, print_progress, NULL, NULL);
+  {
+    /* A tuning knob (docs/cli.md): the _count of each search page. */
+    const char *page_size = g_getenv ("MEDKARTA_SYNC_PAGE_SIZE");
+    guint64 n = 0;
+
+    if (page_size != NULL &&
+        g_ascii_string_to_unsigned (page_size, 10, 1, 1000, &n, NULL))
+      mk_sync_set_page_size (sync, (guint) n);
+  }
 
   ok = mk_sync_run (sync, &stats, NULL, &local_error);
   print_summary (&stats, cli->json, ok);

@@ -416,6 +416,33 @@ search_url (MkSyncRun  *run,
   return g_strdup_printf ("%s%s_sort=_lastUpdated&_count=%u", base, sep, run->page_size);
 }
 
+/* Some servers (Medplum's FhirRouter) give a searchset's `total` but no
+ * `next` link, and page with `_offset`. When a page says more matched than
+ * arrived, ask for the rest by offset — instead of silently keeping the
+ * first page only. Bounded, in case a server ignores `_offset`. */
+static char *
+offset_link (JsonObject *bundle,
+             const char *first_url,
+             guint       received,
+             guint       page_entries,
+             guint      *offset_pages)
+{
+  gint64 total;
+
+  if (!json_object_has_member (bundle, "total") ||
+      !JSON_NODE_HOLDS_VALUE (json_object_get_member (bundle, "total")) ||
+      json_node_get_value_type (json_object_get_member (bundle, "total")) != G_TYPE_INT64)
+    return NULL;
+
+  total = json_object_get_int_member (bundle, "total");
+  if (page_entries == 0 || total <= (gint64) received)
+    return NULL;
+  if (++(*offset_pages) > (guint) (total / page_entries) + 2)
+    return NULL;
+
+  return g_strdup_printf ("%s&_offset=%u", first_url, received);
+}
+
 /* Pulls what changed since the watermark of @key, for the queries @bases
  * ("Type?param=value", without paging or _lastUpdated).
  *
@@ -458,7 +485,10 @@ pull_key (MkSyncRun   *run,
   for (guint i = 0; i < bases->len; i++)
     {
       g_autofree char *url = NULL;
+      g_autofree char *first_url = NULL;
       gboolean resuming = FALSE;
+      guint received = 0;
+      guint offset_pages = 0;
 
       if (stored_next != NULL)
         {
@@ -469,15 +499,17 @@ pull_key (MkSyncRun   *run,
         }
       else
         url = search_url (run, g_ptr_array_index (bases, i), since);
+      first_url = g_strdup (url);
 
       while (url != NULL)
         {
           g_autoptr(MkResponse) response = NULL;
           g_autoptr(GError) local_error = NULL;
-          const char *next;
+          g_autofree char *next = NULL;
           const char *time;
           JsonObject *bundle;
           gboolean last;
+          guint page_entries;
 
           if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
             return FALSE;
@@ -512,17 +544,21 @@ pull_key (MkSyncRun   *run,
           if (round_start == NULL)
             round_start = g_strdup (time != NULL ? time : since);
 
-          next = bundle_next_link (bundle);
+          page_entries = scan_entries (run, bundle);
+          received += page_entries;
+          next = g_strdup (bundle_next_link (bundle));
+          if (next == NULL && !resuming)
+            next = offset_link (bundle, first_url, received, page_entries, &offset_pages);
           last = next == NULL && i + 1 == bases->len;
 
-          run->stats->fetched += scan_entries (run, bundle);
+          run->stats->fetched += page_entries;
           if (!store_page (run, response, (resumable || last) ? key : NULL,
                            round_start, resumable ? next : NULL, error))
             return FALSE;
           run->stats->pages++;
 
           g_free (url);
-          url = g_strdup (next);
+          url = g_steal_pointer (&next);
         }
     }
 

@@ -19,6 +19,29 @@
  * local id (a client UUID, kept in the identifier that If-None-Exist names)
  * and meta's versionId/lastUpdated are left out — some servers refuse a
  * create that carries an id. */
+/* TRUE when two versions of a resource say the same, apart from what the
+ * server manages (meta) and the generated narrative (text). */
+static gboolean
+same_content (const char *mine,
+              const char *theirs)
+{
+  g_autoptr(JsonNode) a = NULL;
+  g_autoptr(JsonNode) b = NULL;
+
+  if (mine == NULL || theirs == NULL)
+    return FALSE;
+  a = json_from_string (mine, NULL);
+  b = json_from_string (theirs, NULL);
+  if (a == NULL || b == NULL || !JSON_NODE_HOLDS_OBJECT (a) || !JSON_NODE_HOLDS_OBJECT (b))
+    return FALSE;
+
+  json_object_remove_member (json_node_get_object (a), "meta");
+  json_object_remove_member (json_node_get_object (a), "text");
+  json_object_remove_member (json_node_get_object (b), "meta");
+  json_object_remove_member (json_node_get_object (b), "text");
+  return json_node_equal (a, b);
+}
+
 static GBytes *
 create_body (const char  *json,
              GError     **error)
@@ -207,6 +230,16 @@ push_entry (MkSyncRun      *run,
       current = read_current (run, current_path, entry->resource_type, &local_error);
       if (current == NULL)
         goto transient;
+      /* Our own update, whose answer was lost (the connection broke, or
+       * medkartactl was killed, after the server applied it): the retry
+       * meets its own new version. Not a conflict. */
+      if (same_content (entry->json, current))
+        {
+          if (!mk_store_outbox_accepted (run->store, entry->seq, current, error))
+            return PUSH_STOP;
+          run->stats->pushed++;
+          return PUSH_NEXT;
+        }
       if (!mk_store_outbox_conflict (run->store, entry->seq, current, error))
         return PUSH_STOP;
       run->stats->conflicts++;

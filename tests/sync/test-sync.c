@@ -520,6 +520,62 @@ test_conflict (Fixture       *f,
   g_assert_cmpuint (mk_test_server_get_request_count (f->server, "PUT", NULL), ==, 1);
 }
 
+/* The answer to our own update was lost (the connection broke, or the
+ * process was killed, after the server applied it): the retry meets a 412
+ * against its own new version — accepted, not a conflict. */
+static void
+test_lost_update_answer (Fixture       *f,
+                         gconstpointer  data)
+{
+  MkSyncStats stats;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(MkClient) client = NULL;
+  g_autoptr(MkResponse) response = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonNode) edit = NULL;
+  g_autofree char *if_match = NULL;
+  g_autofree char *authorization = g_strconcat ("Bearer ", TOKEN, NULL);
+  g_autofree char *status = NULL;
+  g_autofree char *text = NULL;
+  MkOutboxEntry *entry;
+
+  assert_sync_ok (f, &stats);
+  g_assert_true (mk_edits_cancel_appointment (f->store, f->clock, "appt-next-week", "Передумала", &error));
+  g_assert_no_error (error);
+  entries = mk_store_list_outbox (f->store, MK_OUTBOX_PENDING, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 1);
+  entry = g_ptr_array_index (entries, 0);
+
+  /* What the lost exchange did on the server: the same PUT, applied. */
+  edit = json_from_string (entry->json, &error);
+  g_assert_no_error (error);
+  json_object_remove_member (json_node_get_object (edit), "meta");
+  text = json_to_string (edit, FALSE);
+  body = g_bytes_new (text, strlen (text));
+  client = mk_client_new (mk_test_server_get_base_url (f->server), mk_test_server_get_ca_file (f->server), &error);
+  g_assert_no_error (error);
+  mk_client_set_access_token (client, TOKEN);
+  if_match = g_strdup (entry->if_match);
+  {
+    const char * const headers[] = { "If-Match", if_match, NULL };
+
+    response = mk_client_request (client, "PUT", "Appointment/appt-next-week", headers, body, NULL, &error);
+  }
+  g_assert_no_error (error);
+  g_assert_nonnull (response);
+
+  /* The retry: 412 on the stale If-Match, and the server has our edit. */
+  assert_sync_ok (f, &stats);
+  g_assert_cmpuint (stats.conflicts, ==, 0);
+  g_assert_cmpuint (stats.pushed, ==, 1);
+  g_assert_cmpuint (mk_store_count_outbox (f->store, NULL), ==, 0);
+  status = server_status (f, "Appointment", "appt-next-week");
+  g_assert_cmpstr (status, ==, "cancelled");
+  assert_mirror_equals_server (f);
+}
+
 /* ---- faults ---- */
 
 static void
@@ -761,6 +817,7 @@ main (int   argc,
   ADD ("push/book-and-cancel", test_book_and_cancel);
   ADD ("push/create-twice", test_create_twice);
   ADD ("push/conflict", test_conflict);
+  ADD ("push/lost-update-answer", test_lost_update_answer);
   ADD ("fault/retry-after", test_retry_after);
   ADD ("fault/truncated-page", test_truncated_page);
   ADD ("fault/bad-answers", test_bad_answers);
