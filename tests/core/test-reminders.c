@@ -15,6 +15,8 @@
 #include <time.h>
 
 #include "mk-demo.h"
+#include "mk-edits.h"
+#include "mk-outbox.h"
 #include "mk-reminders.h"
 #include "mk-test-util.h"
 
@@ -230,6 +232,55 @@ import_appointment_change (Fixture    *f,
   json_generator_set_root (generator, json_parser_get_root (parser));
   text = json_generator_to_data (generator, NULL);
   import (f, text);
+}
+
+/* The stored @type/@id as JSON with @member set to @value (when not NULL)
+ * and meta.versionId/lastUpdated set: a newer version as a server would
+ * send it. */
+static char *
+stored_json_with (Fixture    *f,
+                  const char *type,
+                  const char *id,
+                  const char *member,
+                  const char *value,
+                  const char *version,
+                  const char *last_updated)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = mk_store_get_json (f->store, type, id, &error);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  JsonObject *object, *meta;
+
+  g_assert_no_error (error);
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (json_parser_get_root (parser));
+  if (member != NULL)
+    json_object_set_string_member (object, member, value);
+  meta = json_object_get_object_member (object, "meta");
+  json_object_set_string_member (meta, "versionId", version);
+  json_object_set_string_member (meta, "lastUpdated", last_updated);
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  return json_generator_to_data (generator, NULL);
+}
+
+static void
+assert_withdrawn (Fixture    *f,
+                  const char *only_key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) withdrawn = mk_reminders_collect_withdrawn (f->reminders, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (withdrawn);
+  if (only_key == NULL)
+    {
+      g_assert_cmpuint (withdrawn->len, ==, 0);
+      return;
+    }
+  g_assert_cmpuint (withdrawn->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (withdrawn, 0), ==, only_key);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -614,6 +665,241 @@ test_account_and_doctor (Fixture       *f,
   }
 }
 
+static void
+test_dispensed (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GPtrArray) withdrawn = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  const MkReminder *item;
+
+  /* The demo's old dispensed prescriptions are not news. */
+  first_run (f);
+
+  /* A sync brings the expiring prescription, now dispensed. */
+  json = stored_json_with (f, "MedicationRequest", "rx-expiring", "status", "completed",
+                           "2", "2026-11-23T07:10:00Z");
+  import (f, json);
+
+  items = fire_at (f, "2026-11-23T10:15:00+03:00");
+  g_assert_cmpuint (items->len, ==, 1);
+  item = find_kind (items, MK_REMINDER_PRESCRIPTION_DISPENSED, "MedicationRequest/rx-expiring");
+  g_assert_nonnull (item);
+  g_assert_cmpstr (mk_reminder_kind_to_string (item->kind), ==, "prescription-dispensed");
+  g_assert_cmpstr (item->key, ==, "prescription-dispensed:MedicationRequest/rx-expiring");
+  g_assert_cmpstr (item->action, ==, "app.open::MedicationRequest/rx-expiring");
+  g_assert_cmpint (item->priority, ==, MK_REMINDER_PRIORITY_NORMAL);
+  g_assert_cmpstr (item->title, ==, "Prescription dispensed");
+  /* An event is due when it happened. */
+  assert_due_at (item, "2026-11-23T10:10:00+03:00");
+  g_clear_pointer (&items, g_ptr_array_unref);
+
+  /* Once: again, after the same sync again and after a restart. */
+  assert_nothing_fires (f);
+  import (f, json);
+  close_store (f);
+  open_store (f);
+  assert_nothing_fires (f);
+
+  /* The shown "expiring" notice is no longer true. */
+  withdrawn = mk_reminders_collect_withdrawn (f->reminders, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (withdrawn->len, ==, 1);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (withdrawn, 0),
+                                   "prescription-expiring:MedicationRequest/rx-expiring:"));
+
+  /* Nor does it expire any more (the validity ended on 25.11). */
+  items = fire_at (f, "2026-11-26T10:00:00+03:00");
+  g_assert_null (find_kind (items, MK_REMINDER_PRESCRIPTION_EXPIRED, "MedicationRequest/rx-expiring"));
+  g_assert_null (find_kind (items, MK_REMINDER_PRESCRIPTION_DISPENSED, NULL));
+  item = find_kind (items, MK_REMINDER_CATCH_UP_SUMMARY, NULL);
+  g_assert_true (item == NULL || strstr (item->body, "Prescription expired") == NULL);
+}
+
+#define EXTRACT_TASK \
+  "{\"resourceType\":\"Task\",\"id\":\"%s\",\"status\":\"%s\",\"intent\":\"order\"," \
+  "\"meta\":{\"versionId\":\"%s\",\"lastUpdated\":\"%s\"}," \
+  "\"code\":{\"text\":\"Medical record extract\"}," \
+  "\"description\":\"Extract from the medical record\"," \
+  "\"for\":{\"reference\":\"Patient/demo-patient\"}," \
+  "\"requester\":{\"reference\":\"Patient/demo-patient\"}," \
+  "\"owner\":{\"reference\":\"Organization/clinic-1\",\"display\":\"City Clinic No. 1\"}," \
+  "\"authoredOn\":\"2026-11-20T09:00:00+03:00\"}"
+
+static void
+import_task (Fixture    *f,
+             const char *id,
+             const char *status,
+             const char *version,
+             const char *last_updated)
+{
+  g_autofree char *json = g_strdup_printf (EXTRACT_TASK, id, status, version, last_updated);
+
+  import (f, json);
+}
+
+static void
+test_request_status (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  const MkReminder *item;
+
+  /* A request that existed before the first run is not news. */
+  import_task (f, "extract-old", "completed", "3", "2026-11-10T08:00:00Z");
+  first_run (f);
+
+  /* The clinic took a new request into work. */
+  import_task (f, "extract-1", "in-progress", "2", "2026-11-23T07:05:00Z");
+  items = fire_at (f, "2026-11-23T10:10:00+03:00");
+  g_assert_cmpuint (items->len, ==, 1);
+  item = find_kind (items, MK_REMINDER_REQUEST_STATUS, "Task/extract-1");
+  g_assert_nonnull (item);
+  g_assert_cmpstr (item->key, ==, "request-status:Task/extract-1:in-progress");
+  g_clear_pointer (&items, g_ptr_array_unref);
+  assert_nothing_fires (f);
+
+  /* …and completed it. */
+  import_task (f, "extract-1", "completed", "3", "2026-11-23T07:15:00Z");
+  items = fire_at (f, "2026-11-23T10:20:00+03:00");
+  g_assert_cmpuint (items->len, ==, 1);
+  item = find_kind (items, MK_REMINDER_REQUEST_STATUS, "Task/extract-1");
+  g_assert_nonnull (item);
+  g_assert_cmpstr (mk_reminder_kind_to_string (item->kind), ==, "request-status");
+  g_assert_cmpstr (item->key, ==, "request-status:Task/extract-1:completed");
+  g_assert_cmpstr (item->action, ==, "app.open::Task/extract-1");
+  g_assert_cmpint (item->priority, ==, MK_REMINDER_PRIORITY_NORMAL);
+  g_assert_cmpstr (item->title, ==, "Request status changed");
+  g_assert_cmpstr (item->body, ==, "Extract from the medical record: Completed");
+  assert_due_at (item, "2026-11-23T10:15:00+03:00");
+  g_clear_pointer (&items, g_ptr_array_unref);
+
+  /* Once: again, after the same sync again and after a restart. */
+  assert_nothing_fires (f);
+  import_task (f, "extract-1", "completed", "3", "2026-11-23T07:15:00Z");
+  close_store (f);
+  open_store (f);
+  assert_nothing_fires (f);
+  /* An event, not a state: nothing to withdraw. */
+  assert_withdrawn (f, NULL);
+}
+
+static void
+test_sync_conflict (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) created = NULL;
+  g_autofree char *mine = NULL;
+  g_autofree char *server = NULL;
+  g_autofree char *key = NULL;
+  const MkReminder *item;
+  gint64 seq = 0;
+
+  mk_store_set_meta (f->store, "server-url", "https://fhir.example.org/r4", &error);
+  g_assert_no_error (error);
+  first_run (f);
+
+  /* The user adds a comment to next week's visit; the edit waits. */
+  set_now (f, "2026-11-23T10:05:00+03:00");
+  created = mk_clock_get_now (f->clock);
+  mine = stored_json_with (f, "Appointment", "appt-next-week", "comment", "I will bring the referral",
+                           "1", "2026-11-08T17:15:00Z");
+  mk_store_queue_edit (f->store, MK_OUTBOX_UPDATE, mine, NULL, created, &seq, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (seq, >, 0);
+  assert_nothing_fires (f);
+
+  /* The push meets a newer version on the server (412). */
+  server = stored_json_with (f, "Appointment", "appt-next-week", "comment", "Room 214",
+                             "2", "2026-11-23T07:04:00Z");
+  mk_store_outbox_conflict (f->store, seq, server, &error);
+  g_assert_no_error (error);
+
+  items = fire_at (f, "2026-11-23T10:10:00+03:00");
+  g_assert_cmpuint (items->len, ==, 1);
+  item = find_kind (items, MK_REMINDER_SYNC_CONFLICT, NULL);
+  g_assert_nonnull (item);
+  key = g_strdup_printf ("sync-conflict:%" G_GINT64_FORMAT, seq);
+  g_assert_cmpstr (item->key, ==, key);
+  g_assert_null (item->resource);
+  g_assert_cmpstr (item->action, ==, "app.open::sync");
+  g_assert_cmpint (item->priority, ==, MK_REMINDER_PRIORITY_HIGH);
+  g_assert_cmpstr (item->title, ==, "Sync conflict");
+  g_clear_pointer (&items, g_ptr_array_unref);
+
+  /* Once, also after a restart; still true, so not withdrawn. */
+  assert_nothing_fires (f);
+  close_store (f);
+  open_store (f);
+  assert_nothing_fires (f);
+  assert_withdrawn (f, NULL);
+
+  /* The user keeps the server's version: the notice is withdrawn, once,
+   * and the visit (same time, same status) is no news. */
+  mk_store_resolve_conflict (f->store, seq, MK_CONFLICT_KEEP_SERVER, &error);
+  g_assert_no_error (error);
+  assert_withdrawn (f, key);
+  assert_withdrawn (f, NULL);
+  set_now (f, "2026-11-23T10:15:00+03:00");
+  assert_nothing_fires (f);
+}
+
+static void
+test_own_cancel (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *accepted = NULL;
+  MkOutboxEntry *entry;
+
+  first_run (f);
+  items = fire_at (f, "2026-11-23T10:30:00+03:00");
+  g_assert_nonnull (find_kind (items, MK_REMINDER_VISIT_DAY_BEFORE, "Appointment/appt-tomorrow"));
+  g_clear_pointer (&items, g_ptr_array_unref);
+
+  /* The user cancels tomorrow's visit: a local edit in the outbox. */
+  set_now (f, "2026-11-23T10:35:00+03:00");
+  mk_edits_cancel_appointment (f->store, f->clock, "appt-tomorrow", NULL, &error);
+  g_assert_no_error (error);
+
+  /* Not "cancelled by the clinic"; the day-before notice is withdrawn. */
+  items = fire (f);
+  g_assert_null (find_kind (items, MK_REMINDER_VISIT_CHANGED, NULL));
+  g_assert_cmpuint (items->len, ==, 0);
+  g_clear_pointer (&items, g_ptr_array_unref);
+  assert_withdrawn (f, "visit-day-before:Appointment/appt-tomorrow:2026-11-24T07:30:00Z");
+  assert_withdrawn (f, NULL);
+
+  /* The push is accepted: the server's version replaces the local row,
+   * still no notice — the engine saw the edit while it was local. */
+  outbox = mk_store_list_outbox (f->store, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (outbox->len, ==, 1);
+  entry = g_ptr_array_index (outbox, 0);
+  g_assert_cmpstr (entry->id, ==, "appt-tomorrow");
+  accepted = stored_json_with (f, "Appointment", "appt-tomorrow", "status", "cancelled",
+                               "2", "2026-11-23T07:36:00Z");
+  mk_store_outbox_accepted (f->store, entry->seq, accepted, &error);
+  g_assert_no_error (error);
+  items = fire_at (f, "2026-11-23T10:40:00+03:00");
+  g_assert_cmpuint (items->len, ==, 0);
+  g_clear_pointer (&items, g_ptr_array_unref);
+  close_store (f);
+  open_store (f);
+  assert_nothing_fires (f);
+
+  /* No "visit soon" for the cancelled visit. */
+  items = fire_at (f, "2026-11-24T08:30:00+03:00");
+  g_assert_null (find_kind (items, MK_REMINDER_VISIT_SOON, "Appointment/appt-tomorrow"));
+  g_assert_null (find_kind (items, MK_REMINDER_VISIT_CHANGED, NULL));
+}
+
 /* Two connections to one file, firing at the same time from two threads. */
 typedef struct
 {
@@ -794,6 +1080,10 @@ main (int   argc,
   ADD ("quiet-hours", test_quiet_hours);
   ADD ("new-results", test_new_results);
   ADD ("account-and-doctor", test_account_and_doctor);
+  ADD ("dispensed", test_dispensed);
+  ADD ("request-status", test_request_status);
+  ADD ("sync-conflict", test_sync_conflict);
+  ADD ("own-cancel", test_own_cancel);
   ADD ("two-connections", test_two_connections);
   g_test_add_func ("/reminders/zone-novosibirsk", test_zone_novosibirsk);
   g_test_add_func ("/reminders/zone-dst", test_zone_dst);
