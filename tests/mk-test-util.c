@@ -157,3 +157,160 @@ mk_test_assert_exit (MkTestRun *run,
     g_error ("exit status %d, expected %d\nstdout:\n%s\nstderr:\n%s",
              run->exit_status, expected, run->out, run->err);
 }
+
+static gboolean
+flag_timeout_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+flag_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+gboolean
+mk_test_run_command (const char * const  *argv,
+                     const char          *cwd,
+                     GSubprocessFlags     flags,
+                     guint                timeout,
+                     GError             **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
+  g_autoptr(GSubprocess) process = NULL;
+  gboolean done = FALSE, timed_out = FALSE;
+  guint timeout_id;
+
+  g_subprocess_launcher_set_cwd (launcher, cwd);
+  process = g_subprocess_launcher_spawnv (launcher, argv, error);
+  if (process == NULL)
+    return FALSE;
+
+  timeout_id = g_timeout_add_seconds (timeout, flag_timeout_cb, &timed_out);
+  g_subprocess_wait_async (process, NULL, flag_done_cb, &done);
+  while (!done && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!done)
+    {
+      g_subprocess_force_exit (process);
+      while (!done)
+        g_main_context_iteration (NULL, TRUE);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "%s took more than %u s", argv[0], timeout);
+      return FALSE;
+    }
+  g_source_remove (timeout_id);
+
+  if (!g_subprocess_get_successful (process))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s failed", argv[0]);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+mk_test_copy_file (const char  *from_dir,
+                   const char  *to_dir,
+                   const char  *name,
+                   GError     **error)
+{
+  g_autofree char *from = g_build_filename (from_dir, name, NULL);
+  g_autofree char *to = g_build_filename (to_dir, name, NULL);
+  g_autofree char *data = NULL;
+  gsize len;
+
+  return g_file_get_contents (from, &data, &len, error) &&
+         g_file_set_contents (to, data, len, error);
+}
+
+char *
+mk_test_prepare_npm (const char  *subdir,
+                     const char  *script,
+                     const char  *installed,
+                     guint        timeout,
+                     GError     **error)
+{
+  const char *srcdir = g_getenv ("MEDKARTA_SOURCE_DIR");
+  const char *builddir = g_getenv ("MEDKARTA_BUILD_DIR");
+  g_autofree char *src = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *lock = NULL;
+  g_autofree char *marker = NULL;
+  g_autofree char *installed_path = NULL;
+  g_autofree char *source_lock = NULL;
+  g_autofree char *installed_lock = NULL;
+
+  g_assert_nonnull (srcdir);
+  g_assert_nonnull (builddir);
+  src = g_build_filename (srcdir, "tests", subdir, NULL);
+  dir = g_build_filename (builddir, "tests", subdir, "npm", NULL);
+  lock = g_build_filename (src, "package-lock.json", NULL);
+  marker = g_build_filename (dir, "node_modules", ".medkarta-lock", NULL);
+  installed_path = g_build_filename (dir, "node_modules", installed, NULL);
+
+  g_mkdir_with_parents (dir, 0700);
+  if (!g_file_get_contents (lock, &source_lock, NULL, error))
+    return NULL;
+  g_file_get_contents (marker, &installed_lock, NULL, NULL);
+
+  if (!mk_test_copy_file (src, dir, script, error))
+    return NULL;
+
+  if (g_strcmp0 (installed_lock, source_lock) != 0)
+    {
+      const char *argv[] = { "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", dir, NULL };
+
+      if (!mk_test_copy_file (src, dir, "package.json", error) ||
+          !mk_test_copy_file (src, dir, "package-lock.json", error))
+        return NULL;
+
+      g_test_message ("npm ci into %s", dir);
+      if (!mk_test_run_command (argv, dir, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, timeout, error) ||
+          !g_file_set_contents (marker, source_lock, -1, error))
+        return NULL;
+    }
+
+  if (!g_file_test (installed_path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s is not in %s", installed, dir);
+      return NULL;
+    }
+
+  return g_steal_pointer (&dir);
+}
+
+gboolean
+mk_test_make_certificate (const char  *dir,
+                          char       **key_file,
+                          char       **cert_file,
+                          GError     **error)
+{
+  g_autofree char *template = g_build_filename (dir, "cert.cfg", NULL);
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  const GSubprocessFlags quiet = G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE;
+  const char *key_argv[] = { "certtool", "--generate-privkey", "--key-type", "ecdsa",
+                             "--outfile", key, NULL };
+  const char *cert_argv[] = { "certtool", "--generate-self-signed", "--load-privkey", key,
+                              "--template", template, "--outfile", cert, NULL };
+
+  if (!g_file_set_contents (template,
+                            "cn = 127.0.0.1\n"
+                            "ip_address = 127.0.0.1\n"
+                            "ca\ncert_signing_key\nsigning_key\ntls_www_server\n"
+                            "expiration_days = 2\n", -1, error) ||
+      !mk_test_run_command (key_argv, dir, quiet, 30, error) ||
+      !mk_test_run_command (cert_argv, dir, quiet, 30, error))
+    return FALSE;
+
+  if (key_file != NULL)
+    *key_file = g_steal_pointer (&key);
+  if (cert_file != NULL)
+    *cert_file = g_steal_pointer (&cert);
+  return TRUE;
+}

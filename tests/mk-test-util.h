@@ -56,4 +56,32 @@ MkTestRun *mk_test_run_ctl      (const char          *input,
 void       mk_test_assert_exit  (MkTestRun           *run,
                                  int                  expected);
 
+/* Runs @argv in @cwd and waits at most @timeout seconds (then kills it);
+ * FALSE with @error when it fails or times out. */
+gboolean   mk_test_run_command  (const char * const  *argv,
+                                 const char          *cwd,
+                                 GSubprocessFlags     flags,
+                                 guint                timeout,
+                                 GError             **error);
+/* Copies @from_dir/@name to @to_dir/@name. */
+gboolean   mk_test_copy_file    (const char          *from_dir,
+                                 const char          *to_dir,
+                                 const char          *name,
+                                 GError             **error);
+/* The npm packages of tests/@subdir (package.json + package-lock.json) in
+ * <build>/tests/@subdir/npm, installed with `npm ci` when the lock file
+ * changed, with @script copied beside them. @installed: a path under
+ * node_modules that must exist afterwards. Returns that directory. */
+char      *mk_test_prepare_npm  (const char          *subdir,
+                                 const char          *script,
+                                 const char          *installed,
+                                 guint                timeout,
+                                 GError             **error);
+/* A self-signed certificate for 127.0.0.1 made with certtool in @dir;
+ * @key_file (may be NULL) and @cert_file get the paths. */
+gboolean   mk_test_make_certificate (const char      *dir,
+                                     char           **key_file,
+                                     char           **cert_file,
+                                     GError         **error);
+
 G_END_DECLS

@@ -53,52 +53,6 @@ wait_timeout_cb (gpointer user_data)
   *(gboolean *) user_data = TRUE;
   return G_SOURCE_REMOVE;
 }
-
-static void
-wait_done_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(gboolean *) user_data = TRUE;
-}
-
-/* Runs @argv in @cwd; FALSE on failure or after @timeout seconds. */
-static gboolean
-run (const char * const *argv,
-     const char         *cwd,
-     GSubprocessFlags    flags,
-     guint               timeout,
-     GError            **error)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
-  g_autoptr(GSubprocess) process = NULL;
-  gboolean done = FALSE, timed_out = FALSE;
-  guint timeout_id;
-
-  g_subprocess_launcher_set_cwd (launcher, cwd);
-  process = g_subprocess_launcher_spawnv (launcher, argv, error);
-  if (process == NULL)
-    return FALSE;
-
-  timeout_id = g_timeout_add_seconds (timeout, wait_timeout_cb, &timed_out);
-  g_subprocess_wait_async (process, NULL, wait_done_cb, &done);
-  while (!done && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!done)
-    {
-      g_subprocess_force_exit (process);
-      while (!done)
-        g_main_context_iteration (NULL, TRUE);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "%s took more than %u s", argv[0], timeout);
-      return FALSE;
-    }
-  g_source_remove (timeout_id);
-
-  return g_subprocess_get_successful (process) ||
-         (g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s failed", argv[0]), FALSE);
-}
-
 /* medkartactl ARGS… with a fixed clock; returns the exit status. */
 static int
 ctl (const char  *input,
@@ -141,92 +95,8 @@ ctl (const char  *input,
     *out = g_steal_pointer (&stdout_text);
   return g_subprocess_get_exit_status (process);
 }
-
-/* ------------------------------------------------------------------ */
-/* Set-up: npm ci into the build tree, a certificate, the server        */
-
-static gboolean
-copy_file (const char  *from_dir,
-           const char  *to_dir,
-           const char  *name,
-           GError     **error)
-{
-  g_autofree char *from = g_build_filename (from_dir, name, NULL);
-  g_autofree char *to = g_build_filename (to_dir, name, NULL);
-  g_autofree char *data = NULL;
-  gsize len;
-
-  return g_file_get_contents (from, &data, &len, error) &&
-         g_file_set_contents (to, data, len, error);
-}
-
 /* The npm packages live in <build>/tests/interop/npm; installed again when
  * the lock file changed. */
-static char *
-prepare_npm (GError **error)
-{
-  g_autofree char *src = g_build_filename (g_getenv ("MEDKARTA_SOURCE_DIR"), "tests", "interop", NULL);
-  g_autofree char *dir = g_build_filename (g_getenv ("MEDKARTA_BUILD_DIR"), "tests", "interop", "npm", NULL);
-  g_autofree char *lock = g_build_filename (src, "package-lock.json", NULL);
-  g_autofree char *marker = g_build_filename (dir, "node_modules", ".medkarta-lock", NULL);
-  g_autofree char *installed = g_build_filename (dir, "node_modules", "@medplum", "fhir-router", "package.json", NULL);
-  g_autofree char *source_lock = NULL;
-  g_autofree char *installed_lock = NULL;
-
-  g_mkdir_with_parents (dir, 0700);
-  if (!g_file_get_contents (lock, &source_lock, NULL, error))
-    return NULL;
-  g_file_get_contents (marker, &installed_lock, NULL, NULL);
-
-  if (!copy_file (src, dir, "fhir-server.mjs", error))
-    return NULL;
-
-  if (g_strcmp0 (installed_lock, source_lock) != 0)
-    {
-      const char *argv[] = { "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", dir, NULL };
-
-      if (!copy_file (src, dir, "package.json", error) ||
-          !copy_file (src, dir, "package-lock.json", error))
-        return NULL;
-
-      g_test_message ("npm ci into %s", dir);
-      if (!run (argv, dir, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, NPM_CI_TIMEOUT_SECONDS, error) ||
-          !g_file_set_contents (marker, source_lock, -1, error))
-        return NULL;
-    }
-
-  if (!g_file_test (installed, G_FILE_TEST_EXISTS))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "@medplum/fhir-router is not in %s", dir);
-      return NULL;
-    }
-  return g_steal_pointer (&dir);
-}
-
-static gboolean
-make_certificate (GError **error)
-{
-  g_autofree char *template = g_build_filename (tmp_dir, "cert.cfg", NULL);
-  const GSubprocessFlags quiet = G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE;
-  const char *key_argv[] = { "certtool", "--generate-privkey", "--key-type", "ecdsa", "--outfile", NULL, NULL };
-  const char *cert_argv[] = { "certtool", "--generate-self-signed", "--load-privkey", NULL,
-                              "--template", template, "--outfile", NULL, NULL };
-
-  key_file = g_build_filename (tmp_dir, "key.pem", NULL);
-  cert_file = g_build_filename (tmp_dir, "cert.pem", NULL);
-  key_argv[5] = key_file;
-  cert_argv[3] = key_file;
-  cert_argv[7] = cert_file;
-
-  return g_file_set_contents (template,
-                              "cn = 127.0.0.1\n"
-                              "ip_address = 127.0.0.1\n"
-                              "ca\ncert_signing_key\nsigning_key\ntls_www_server\n"
-                              "expiration_days = 2\n", -1, error) &&
-         run (key_argv, tmp_dir, quiet, 30, error) &&
-         run (cert_argv, tmp_dir, quiet, 30, error);
-}
-
 static void
 line_read_cb (GObject      *source,
               GAsyncResult *result,
@@ -318,13 +188,14 @@ set_up (void)
   tmp_dir = g_dir_make_tmp ("medkarta-interop-XXXXXX", &error);
   g_assert_no_error (error);
 
-  npm_dir = prepare_npm (&error);
+  npm_dir = mk_test_prepare_npm ("interop", "fhir-server.mjs", "@medplum/fhir-router/package.json",
+                                 NPM_CI_TIMEOUT_SECONDS, &error);
   if (npm_dir == NULL)
     {
       skip_reason = g_strdup_printf ("Could not install the FHIR server from npm: %s", error->message);
       return;
     }
-  g_assert_true (make_certificate (&error));
+  g_assert_true (mk_test_make_certificate (tmp_dir, &key_file, &cert_file, &error));
   g_assert_no_error (error);
   g_assert_true (start_server (npm_dir, &error));
   g_assert_no_error (error);
