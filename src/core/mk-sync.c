@@ -413,6 +413,9 @@ check_agreement (MkSyncRun  *run,
   return FALSE;
 }
 
+static gboolean fetch_missing_files (MkSyncRun  *run,
+                                     GError    **error);
+
 static gboolean
 run_steps (MkSyncRun  *run,
            GError    **error)
@@ -430,6 +433,10 @@ run_steps (MkSyncRun  *run,
     return FALSE;
 
   if (!mk_sync_reconcile (run, error))
+    return FALSE;
+
+  /* The documents' files, after their metadata: opening one works offline. */
+  if (!fetch_missing_files (run, error))
     return FALSE;
 
   if (!mk_sync_push (run, &n_pushed, error))
@@ -621,6 +628,11 @@ sha1_base64 (GBytes *data)
   return g_base64_encode (digest, digest_len);
 }
 
+static GBytes *fetch_binary (MkSyncRun   *run,
+                             const char  *binary_id,
+                             char       **content_type,
+                             GError     **error);
+
 GBytes *
 mk_sync_fetch_binary (MkSync        *self,
                       const char    *binary_id,
@@ -628,9 +640,36 @@ mk_sync_fetch_binary (MkSync        *self,
                       GCancellable  *cancellable,
                       GError       **error)
 {
-  static const char * const headers[] = { "Accept", "application/fhir+json", NULL };
   MkSyncStats stats = { 0 };
   MkSyncRun run = { 0 };
+  g_autoptr(GBytes) data = NULL;
+
+  g_return_val_if_fail (MK_IS_SYNC (self), NULL);
+  g_return_val_if_fail (binary_id != NULL, NULL);
+
+  run.sync = self;
+  run.store = self->store;
+  run.account = self->account;
+  run.stats = &stats;
+  run.cancellable = cancellable;
+
+  if (connect_client (&run, error))
+    data = fetch_binary (&run, binary_id, content_type, error);
+
+  mk_sync_run_clear (&run);
+  return g_steal_pointer (&data);
+}
+
+/* GETs Binary/@binary_id with @run's client, checks the SHA-1 its documents
+ * give, and stores it. */
+static GBytes *
+fetch_binary (MkSyncRun   *run,
+              const char  *binary_id,
+              char       **content_type,
+              GError     **error)
+{
+  static const char * const headers[] = { "Accept", "application/fhir+json", NULL };
+  MkSync *self = run->sync;
   g_autoptr(MkResponse) response = NULL;
   g_autoptr(MkImportStats) import_stats = NULL;
   g_autoptr(GBytes) data = NULL;
@@ -644,25 +683,13 @@ mk_sync_fetch_binary (MkSync        *self,
   gsize body_len;
   gboolean ok = FALSE;
 
-  g_return_val_if_fail (MK_IS_SYNC (self), NULL);
-  g_return_val_if_fail (binary_id != NULL, NULL);
-
   expected = find_binary_hash (self->store, binary_id, &found, error);
   if (error != NULL && *error != NULL)
     return NULL;
 
-  run.sync = self;
-  run.store = self->store;
-  run.account = self->account;
-  run.stats = &stats;
-  run.cancellable = cancellable;
-
-  if (!connect_client (&run, error))
-    goto out;
-
   escaped = g_uri_escape_string (binary_id, NULL, FALSE);
   path = g_strdup_printf ("Binary/%s", escaped);
-  response = mk_sync_run_request (&run, "GET", path, headers, NULL, error);
+  response = mk_sync_run_request (run, "GET", path, headers, NULL, error);
   if (response == NULL)
     goto out;
   binary = mk_sync_response_object (response, "Binary", error);
@@ -700,6 +727,107 @@ mk_sync_fetch_binary (MkSync        *self,
   ok = TRUE;
 
 out:
-  mk_sync_run_clear (&run);
   return ok ? g_steal_pointer (&data) : NULL;
+}
+
+/* The id of the Binary an attachment points at on this server, or NULL. */
+static char *
+attachment_binary_id (JsonObject *attachment)
+{
+  const char *url = json_object_get_string_member_with_default (attachment, "url", NULL);
+  const char *slash;
+
+  if (url == NULL)
+    return NULL;
+  if (g_str_has_prefix (url, "Binary/"))
+    return g_strdup (url + strlen ("Binary/"));
+
+  slash = strrchr (url, '/');
+  if (slash == NULL || slash - url < (gssize) strlen ("/Binary") ||
+      strncmp (slash - strlen ("/Binary"), "/Binary", strlen ("/Binary")) != 0)
+    return NULL;
+  return g_strdup (slash + 1);
+}
+
+/* Fetches every Binary a stored DocumentReference points at and the mirror
+ * lacks. A file whose SHA-1 does not match its document is not stored and
+ * does not stop the sync (it is tried again next time); anything else
+ * (network, TLS, cancel) does. */
+static gboolean
+fetch_missing_files (MkSyncRun  *run,
+                     GError    **error)
+{
+  g_autoptr(MkQuery) query = mk_query_new ();
+  g_autoptr(GPtrArray) missing = g_ptr_array_new_with_free_func (g_free);
+  guint offset = 0;
+
+  mk_query_add_type (query, "DocumentReference");
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) page = mk_store_query_page (run->store, query, offset, 50, error);
+
+      if (page == NULL)
+        return FALSE;
+      if (page->len == 0)
+        break;
+
+      for (guint i = 0; i < page->len; i++)
+        {
+          JsonObject *doc = mk_resource_get_object (g_ptr_array_index (page, i));
+          JsonArray *content;
+
+          if (!json_object_has_member (doc, "content") ||
+              !JSON_NODE_HOLDS_ARRAY (json_object_get_member (doc, "content")))
+            continue;
+          content = json_object_get_array_member (doc, "content");
+          for (guint j = 0; j < json_array_get_length (content); j++)
+            {
+              JsonNode *node = json_array_get_element (content, j);
+              JsonNode *attachment;
+              g_autofree char *id = NULL;
+              g_autoptr(MkResource) stored = NULL;
+
+              if (!JSON_NODE_HOLDS_OBJECT (node))
+                continue;
+              attachment = json_object_get_member (json_node_get_object (node), "attachment");
+              if (attachment == NULL || !JSON_NODE_HOLDS_OBJECT (attachment))
+                continue;
+              id = attachment_binary_id (json_node_get_object (attachment));
+              if (id == NULL)
+                continue;
+              stored = mk_store_get_resource (run->store, "Binary", id, NULL);
+              if (stored == NULL)
+                g_ptr_array_add (missing, g_steal_pointer (&id));
+            }
+        }
+      offset += page->len;
+    }
+
+  for (guint i = 0; i < missing->len; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(GBytes) data = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
+        return FALSE;
+
+      mk_sync_run_progress (run, MK_SYNC_PHASE_PULLING, "Binary");
+      data = fetch_binary (run, g_ptr_array_index (missing, i), NULL, &local_error);
+      if (data != NULL)
+        {
+          run->stats->fetched++;
+          run->stats->updated++;
+          continue;
+        }
+      if (g_error_matches (local_error, MK_SYNC_ERROR, MK_SYNC_ERROR_CHECKSUM))
+        {
+          g_debug ("A document's file does not match its checksum; not stored");
+          continue;
+        }
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  return TRUE;
 }

@@ -228,6 +228,19 @@ test_full_then_nothing (Fixture       *f,
   g_assert_cmpuint (stats.updated, ==, stats.fetched);
   g_assert_cmpuint (stats.pushed, ==, 0);
 
+  /* The documents' files came after their metadata: every document opens
+   * offline, its bytes the ones its SHA-1 names. */
+  {
+    g_autoptr(GHashTable) counts = mk_store_count_by_type (f->store, &error);
+    guint n_documents;
+
+    g_assert_no_error (error);
+    n_documents = GPOINTER_TO_UINT (g_hash_table_lookup (counts, "DocumentReference"));
+    g_assert_cmpuint (n_documents, >, 0);
+    g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (counts, "Binary")), ==,
+                      mk_test_server_count_resources (f->server, "Binary"));
+  }
+
   last_sync = mk_store_get_meta (f->store, MK_ACCOUNT_META_LAST_SYNC, &error);
   g_assert_nonnull (last_sync);
   sync_error = mk_store_get_meta (f->store, MK_ACCOUNT_META_SYNC_ERROR, &error);
