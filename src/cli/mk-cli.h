@@ -53,8 +53,8 @@ typedef gboolean (*MkCliHandler) (MkCli   *cli,
 typedef struct
 {
   const char       *name;
-  const char       *parameters;  /* N_(): positional arguments as shown in the usage */
-  const char       *summary;     /* N_(): one line for the command list */
+  const char       *parameters;  /* marked with N_, translated when shown: the positional arguments in the usage */
+  const char       *summary;     /* marked with N_, translated when shown: one line for the command list */
   MkCliOptionFlags  options;
   guint             min_args;
   guint             max_args;
