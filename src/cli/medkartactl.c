@@ -45,7 +45,7 @@ static const MkCliCommand commands[] = {
   { "outbox", "",
     N_("List the edits waiting to be sent"),
     MK_CLI_OPTION_JSON, 0, 0, mk_cli_command_outbox },
-  { "account", N_("add"),
+  { "account", "add",  /* a literal sub-command: not translated */
     N_("Connect the card to a clinic server: --server URL, --patient ID or --practitioner ID"),
     MK_CLI_OPTION_NONE, 1, 1, mk_cli_command_account },
   { "sync", "",

@@ -100,7 +100,7 @@ state_label (MkOutboxState state)
 {
   switch (state)
     {
-    /* Translators: the state of an edit waiting to be sent to the server */
+    /* Translators: the state of an edit the server refused (it stays editable) */
     case MK_OUTBOX_FAILED: return C_("outbox", "refused");
     /* Translators: the state of an edit the server changed meanwhile */
     case MK_OUTBOX_CONFLICT: return C_("outbox", "conflict");

@@ -269,10 +269,17 @@ print_progress (MkSyncPhase        phase,
                 gpointer           user_data)
 {
   if (resource_type != NULL && phase == MK_SYNC_PHASE_PULLING)
-    /* Translators: progress of a sync: "Receiving Observation (3 pages, 120 resources)";
-     * the counts are of the whole sync so far */
-    g_printerr (_("%s %s (%u pages, %u resources)\n"),
-                phase_text (phase), resource_type, stats->pages, stats->fetched);
+    {
+      g_autofree char *pages = g_strdup_printf (ngettext ("%u page", "%u pages", stats->pages),
+                                                stats->pages);
+      g_autofree char *resources = g_strdup_printf (ngettext ("%u resource", "%u resources",
+                                                              stats->fetched),
+                                                    stats->fetched);
+
+      /* Translators: progress of a sync: "Receiving Observation (3 pages, 120 resources)";
+       * the counts are of the whole sync so far */
+      g_printerr (_("%s %s (%s, %s)\n"), phase_text (phase), resource_type, pages, resources);
+    }
   else if (resource_type != NULL)
     /* Translators: progress of a sync: "Sending Appointment" */
     g_printerr (C_("sync progress", "%s %s\n"), phase_text (phase), resource_type);

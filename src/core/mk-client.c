@@ -347,6 +347,7 @@ set_tls_error (GError          **error,
   g_autofree char *subject = NULL;
   g_autofree char *until = NULL;
   g_autoptr(GDateTime) not_after = NULL;
+  g_autoptr(GDateTime) not_before = NULL;
   GTlsCertificateFlags flags = check->errors;
   const char *host = g_uri_get_host (check->uri);
 
@@ -362,6 +363,7 @@ set_tls_error (GError          **error,
   g_object_get (check->certificate,
                 "subject-name", &subject,
                 "not-valid-after", &not_after,
+                "not-valid-before", &not_before,
                 NULL);
   if (subject == NULL)
     subject = g_strdup ("?");
@@ -386,11 +388,17 @@ set_tls_error (GError          **error,
                  _("The server’s certificate has expired (subject %s, valid until %s)."),
                  subject, until);
   else if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED)
-    g_set_error (error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_TLS,
-                 /* Translators: the first %s is the certificate's subject
-                  * (e.g. “CN=fhir.example.org,O=Clinic”), the second its expiry date */
-                 _("The server’s certificate is not valid yet (subject %s, valid until %s)."),
-                 subject, until);
+    {
+      g_autoptr(GDateTime) local = not_before != NULL ? g_date_time_to_local (not_before) : NULL;
+      g_autofree char *from = local != NULL ? mk_format_date (local) : g_strdup ("?");
+
+      g_set_error (error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_TLS,
+                   /* Translators: the first %s is the certificate's subject
+                    * (e.g. “CN=fhir.example.org,O=Clinic”), the second the date it
+                    * becomes valid, the third its expiry date */
+                   _("The server’s certificate is not valid yet (subject %s, valid from %s until %s)."),
+                   subject, from, until);
+    }
   else if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
     g_set_error (error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_TLS,
                  /* Translators: the first %s is the host name the app connected to, the

@@ -768,8 +768,8 @@ scan_prescriptions (Scan    *scan,
 
               add_candidate (scan, reminder_new (MK_REMINDER_PRESCRIPTION_DISPENSED, key, ref, NULL, due,
                                                  g_strdup (_("Prescription dispensed")),
-                                                 /* Translators: %s is the medicine */
-                                                 g_strdup_printf (_("The pharmacy has dispensed %s."), medication)));
+                                                 /* Translators: %s is the medicine, or “Your medicine” */
+                                                 g_strdup_printf (_("%s: dispensed by the pharmacy."), medication)));
             }
           continue;
         }

@@ -815,8 +815,9 @@ mk_store_outbox_accepted (MkStore     *self,
   if (server_type != NULL && !g_str_equal (server_type, entry->resource_type))
     {
       g_set_error (error, MK_STORE_ERROR, MK_STORE_ERROR_INVALID_RESOURCE,
-                   /* Translators: both %s are FHIR resource types */
-                   _("The server answered with a %s resource for a %s edit"),
+                   /* Translators: %1$s is the resource type the server sent back,
+                    * %2$s the type of the edit that was sent (FHIR resource types) */
+                   _("The server answered with a %1$s resource for a %2$s edit"),
                    server_type, entry->resource_type);
       goto fail;
     }
