@@ -528,7 +528,7 @@ set_status_error (GError     **error,
       code = MK_CLIENT_ERROR_PRECONDITION;
       sentence = g_strdup (_("The record was changed on the server in the meantime (HTTP 412)."));
     }
-  else if (status >= 500)
+  else if (status >= 500 && status != 501)
     {
       code = MK_CLIENT_ERROR_SERVER;
       /* Translators: %u is the HTTP status, e.g. 500 */
@@ -558,7 +558,8 @@ set_status_error (GError     **error,
 static gboolean
 is_retryable_status (guint status)
 {
-  return status >= 500 || status == 429;
+  /* 501 Not Implemented is an answer, not a failure: it will not change. */
+  return (status >= 500 && status != 501) || status == 429;
 }
 
 /* Retry-After in milliseconds (seconds or an HTTP date, the latter measured
@@ -717,6 +718,7 @@ send_once (MkClient            *self,
   SoupMessageHeaders *request_headers;
   SoupMessageHeaders *response_headers;
   TlsCheck check = { self, uri, cancellable, NULL, 0 };
+  const char *body_type = FHIR_JSON "; charset=utf-8";
   gulong handler;
   guint status;
   const char *content_type;
@@ -735,9 +737,14 @@ send_once (MkClient            *self,
       memset (value, 0, strlen (value));
     }
   for (guint i = 0; headers != NULL && headers[i] != NULL && headers[i + 1] != NULL; i += 2)
-    soup_message_headers_replace (request_headers, headers[i], headers[i + 1]);
+    {
+      if (g_ascii_strcasecmp (headers[i], "Content-Type") == 0)
+        body_type = headers[i + 1];
+      else
+        soup_message_headers_replace (request_headers, headers[i], headers[i + 1]);
+    }
   if (body != NULL)
-    soup_message_set_request_body_from_bytes (message, FHIR_JSON "; charset=utf-8", body);
+    soup_message_set_request_body_from_bytes (message, body_type, body);
 
   handler = g_signal_connect (message, "accept-certificate",
                               G_CALLBACK (on_accept_certificate), &check);
@@ -894,11 +901,16 @@ wait_cancellable (guint          ms,
 
 static gboolean
 is_idempotent (const char         *method,
+               const char         *path,
                const char * const *headers)
 {
   if (g_str_equal (method, "GET") || g_str_equal (method, "HEAD") ||
       g_str_equal (method, "PUT") || g_str_equal (method, "DELETE") ||
       g_str_equal (method, "OPTIONS"))
+    return TRUE;
+
+  /* A search by POST (Type/_search) reads only. */
+  if (g_str_equal (method, "POST") && g_str_has_suffix (path, "/_search"))
     return TRUE;
 
   /* A conditional create is safe to repeat: the server finds the first one. */
@@ -948,7 +960,7 @@ mk_client_request (MkClient            *self,
   if (uri == NULL)
     return NULL;
 
-  idempotent = is_idempotent (method, headers);
+  idempotent = is_idempotent (method, g_uri_get_path (uri), headers);
 
   for (guint attempt = 0; ; attempt++)
     {

@@ -75,10 +75,12 @@ void        mk_client_set_rand_seed     (MkClient       *self,
 
 /* @path_or_url: relative to the base ("Patient?_count=50") or an absolute
  * URL on the same server (a Bundle's next link, used as is). @headers: NULL
- * or extra header pairs, NULL-terminated ("If-Match", "W/\"2\"", NULL).
- * Returns the response for 2xx (and 304); other statuses → GError as above,
- * with the response body's OperationOutcome diagnostics in the message. A
- * 2xx JSON body is checked to be complete, valid JSON of a FHIR content type. */
+ * or extra header pairs, NULL-terminated ("If-Match", "W/\"2\"", NULL);
+ * a "Content-Type" pair sets @body's type (default FHIR JSON). Retried on
+ * transient faults when idempotent: GET, PUT, DELETE, a search by POST
+ * (Type/_search) and a conditional create (If-None-Exist). Returns the
+ * response for 2xx (and 304); other statuses → GError as above, with the
+ * response body's OperationOutcome diagnostics in the message. A 2xx JSON body is checked to be complete, valid JSON of a FHIR content type. */
 MkResponse *mk_client_request           (MkClient            *self,
                                          const char          *method,
                                          const char          *path_or_url,

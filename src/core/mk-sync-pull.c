@@ -53,8 +53,10 @@ static const char * const referenced_types[] = {
   "Medication",
 };
 
-/* Ids per request when a query lists ids (_id=a,b,c or patient=a,b,c). */
+/* Ids per request when a query lists ids (_id=a,b,c or patient=a,b,c) in
+ * its URL, and per search by POST, whose form body has room for more. */
 #define IDS_PER_REQUEST 50
+#define IDS_PER_POST 5000
 /* Page size of the reconcile's id lists. */
 #define RECONCILE_PAGE_SIZE 1000
 /* A reconcile is due when the last one is older than this, by the server's clock. */
@@ -70,11 +72,21 @@ referenced_type_name (const char *type)
   return NULL;
 }
 
+/* run->server_types: NULL = every type; else the types searched, or — when
+ * the statement named none ("*") — "*" plus "-Type" for each type the
+ * server turned out not to know. */
 static gboolean
 server_supports (MkSyncRun  *run,
                  const char *type)
 {
-  return run->server_types == NULL || g_hash_table_contains (run->server_types, type);
+  g_autofree char *excluded = NULL;
+
+  if (run->server_types == NULL)
+    return TRUE;
+  if (!g_hash_table_contains (run->server_types, "*"))
+    return g_hash_table_contains (run->server_types, type);
+  excluded = g_strconcat ("-", type, NULL);
+  return !g_hash_table_contains (run->server_types, excluded);
 }
 
 static char *
@@ -84,6 +96,13 @@ escape (const char *value)
 }
 
 /* ---- CapabilityStatement ---- */
+
+/* Whether the server listed no types ("*"), so every type is tried. */
+static gboolean
+server_types_unknown (MkSyncRun *run)
+{
+  return run->server_types == NULL || g_hash_table_contains (run->server_types, "*");
+}
 
 static void
 load_server_types (MkSyncRun  *run,
@@ -100,6 +119,25 @@ load_server_types (MkSyncRun  *run,
   for (guint i = 0; list[i] != NULL; i++)
     if (*list[i] != '\0')
       g_hash_table_add (run->server_types, g_strdup (list[i]));
+}
+
+/* With no list of types from the server: @type answered 404 or 400 to a
+ * search, so it is not asked again (kept in the store's meta). */
+static gboolean
+exclude_server_type (MkSyncRun  *run,
+                     const char *type,
+                     GError    **error)
+{
+  g_autofree char *types = mk_store_get_meta (run->store, MK_SYNC_META_SERVER_TYPES, error);
+  g_autofree char *updated = NULL;
+
+  if (error != NULL && *error != NULL)
+    return FALSE;
+  updated = g_strdup_printf ("%s,-%s", types != NULL ? types : "*", type);
+  if (!mk_store_set_meta (run->store, MK_SYNC_META_SERVER_TYPES, updated, error))
+    return FALSE;
+  load_server_types (run, updated);
+  return TRUE;
 }
 
 static gboolean
@@ -161,9 +199,22 @@ mk_sync_read_capabilities (MkSyncRun  *run,
       return FALSE;
     }
 
-  statement = mk_sync_response_object (response, "CapabilityStatement", error);
-  if (statement == NULL)
-    return FALSE;
+  /* A 200 that is JSON but no CapabilityStatement (an OperationOutcome, a
+   * Bundle from a server that routes "metadata" elsewhere) says nothing
+   * about the types either: try every type, as after a 404. */
+  if (response->json == NULL || !JSON_NODE_HOLDS_OBJECT (response->json))
+    {
+      mk_sync_response_object (response, "CapabilityStatement", error);
+      return FALSE;
+    }
+  statement = json_node_get_object (response->json);
+  if (g_strcmp0 (json_object_get_string_member_with_default (statement, "resourceType", NULL),
+                 "CapabilityStatement") != 0)
+    {
+      g_debug ("metadata is a %s, not a CapabilityStatement: trying every type",
+               json_object_get_string_member_with_default (statement, "resourceType", "?"));
+      return mk_store_set_meta (run->store, MK_SYNC_META_SERVER_TYPES, "*", error);
+    }
 
   types = g_string_new (NULL);
   if (json_object_has_member (statement, "rest") &&
@@ -398,6 +449,59 @@ store_page (MkSyncRun   *run,
   return TRUE;
 }
 
+/* A search by POST: our own relative "Type/_search?params" — sent as a
+ * POST of the form body "params" (FHIR R4 http 3.1.1.3). Servers' next
+ * links are absolute and always sent as they are. */
+static gboolean
+is_post_search (const char *url)
+{
+  return !g_str_has_prefix (url, "https://") && !g_str_has_prefix (url, "http://") &&
+         strstr (url, "/_search?") != NULL;
+}
+
+static gboolean
+post_search_refused (MkSyncRun *run)
+{
+  g_autofree char *value = mk_store_get_meta (run->store, MK_SYNC_META_POST_SEARCH, NULL);
+
+  return g_strcmp0 (value, "no") == 0;
+}
+
+/* One page of a search: GET @url, or the POST of a search by POST. A
+ * server that refuses searches by POST (404, 405, 400, 501) is
+ * remembered, and the caller asks again with lists of ids in URLs. */
+static MkResponse *
+request_page (MkSyncRun  *run,
+              const char *url,
+              GError    **error)
+{
+  static const char * const form[] = { "Content-Type", "application/x-www-form-urlencoded", NULL };
+  g_autofree char *path = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) local_error = NULL;
+  MkResponse *response;
+  const char *query;
+
+  if (!is_post_search (url))
+    return mk_sync_run_request (run, "GET", url, NULL, NULL, error);
+
+  query = strchr (url, '?');
+  path = g_strndup (url, query - url);
+  body = g_bytes_new (query + 1, strlen (query + 1));
+  response = mk_sync_run_request (run, "POST", path, form, body, &local_error);
+  if (response == NULL &&
+      (g_error_matches (local_error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_NOT_FOUND) ||
+       g_error_matches (local_error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_REFUSED)))
+    {
+      g_debug ("The server refuses searches by POST: %s", local_error->message);
+      if (!mk_store_set_meta (run->store, MK_SYNC_META_POST_SEARCH, "no", error))
+        return NULL;
+    }
+  if (response == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return response;
+}
+
 static char *
 search_url (MkSyncRun  *run,
             const char *base,
@@ -515,7 +619,7 @@ pull_key (MkSyncRun   *run,
             return FALSE;
 
           mk_sync_run_progress (run, MK_SYNC_PHASE_PULLING, type);
-          response = mk_sync_run_request (run, "GET", url, NULL, NULL, &local_error);
+          response = request_page (run, url, &local_error);
           if (response == NULL && resuming &&
               (g_error_matches (local_error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_NOT_FOUND) ||
                g_error_matches (local_error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_REFUSED)))
@@ -529,6 +633,15 @@ pull_key (MkSyncRun   *run,
               g_free (url);
               url = search_url (run, g_ptr_array_index (bases, i), NULL);
               continue;
+            }
+          if (response == NULL && !resuming && received == 0 && !is_post_search (url) &&
+              server_types_unknown (run) &&
+              (g_error_matches (local_error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_NOT_FOUND) ||
+               g_error_matches (local_error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_REFUSED)))
+            {
+              /* A server that listed no types does not know this one. */
+              g_debug ("%s is not searchable here (%s): not asked again", type, local_error->message);
+              return exclude_server_type (run, type, error);
             }
           if (response == NULL)
             {
@@ -583,21 +696,23 @@ single_query (const char *format,
   return bases;
 }
 
-/* "Type?param=a,b,c" queries, IDS_PER_REQUEST ids each; @extra is appended. */
+/* "Type?param=a,b,c" queries, @per_query ids each (@path "Type"), or the
+ * same as searches by POST (@path "Type/_search"); @extra is appended. */
 static GPtrArray *
-id_list_queries (const char *type,
-                 const char *param,
-                 GPtrArray  *ids,
-                 const char *extra)
+id_queries (const char *path,
+            const char *param,
+            GPtrArray  *ids,
+            guint       per_query,
+            const char *extra)
 {
   GPtrArray *bases = g_ptr_array_new_with_free_func (g_free);
 
-  for (guint i = 0; i < ids->len; i += IDS_PER_REQUEST)
+  for (guint i = 0; i < ids->len; i += per_query)
     {
       GString *query = g_string_new (NULL);
 
-      g_string_append_printf (query, "%s?%s=", type, param);
-      for (guint j = i; j < ids->len && j < i + IDS_PER_REQUEST; j++)
+      g_string_append_printf (query, "%s?%s=", path, param);
+      for (guint j = i; j < ids->len && j < i + per_query; j++)
         {
           g_autofree char *escaped = escape (g_ptr_array_index (ids, j));
 
@@ -621,6 +736,66 @@ id_list_queries (const char *type,
   return bases;
 }
 
+/* The searches for the resources of @type whose @param is one of @ids: one
+ * search by POST for up to IDS_PER_POST ids when the list does not fit in
+ * one URL (unless the server refused such searches before), else GETs
+ * with IDS_PER_REQUEST ids in each URL. */
+static GPtrArray *
+id_list_queries (MkSyncRun  *run,
+                 const char *type,
+                 const char *param,
+                 GPtrArray  *ids,
+                 const char *extra)
+{
+  g_autofree char *post_path = NULL;
+
+  if (ids->len <= IDS_PER_REQUEST || post_search_refused (run))
+    return id_queries (type, param, ids, IDS_PER_REQUEST, extra);
+
+  post_path = g_strconcat (type, "/_search", NULL);
+  return id_queries (post_path, param, ids, IDS_PER_POST, extra);
+}
+
+/* Whether @error is a refused search by POST, to be asked again by GET. */
+static gboolean
+is_post_refusal (MkSyncRun    *run,
+                 GPtrArray    *bases,
+                 const GError *error)
+{
+  return bases->len > 0 && is_post_search (g_ptr_array_index (bases, 0)) &&
+         post_search_refused (run) &&
+         (g_error_matches (error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_NOT_FOUND) ||
+          g_error_matches (error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_REFUSED));
+}
+
+/* pull_key() over id_list_queries(): the resources of @type whose @param
+ * is one of @ids. */
+static gboolean
+pull_ids (MkSyncRun   *run,
+          const char  *type,
+          const char  *key,
+          gboolean     lookup,
+          const char  *param,
+          GPtrArray   *ids,
+          const char  *extra,
+          GError     **error)
+{
+  g_autoptr(GPtrArray) bases = id_list_queries (run, type, param, ids, extra);
+  g_autoptr(GError) local_error = NULL;
+
+  if (pull_key (run, type, key, lookup, bases, &local_error))
+    return TRUE;
+  if (!is_post_refusal (run, bases, local_error))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  g_ptr_array_unref (bases);
+  bases = id_list_queries (run, type, param, ids, extra);
+  return pull_key (run, type, key, lookup, bases, error);
+}
+
 static char *
 today_text (MkSyncRun *run)
 {
@@ -629,22 +804,24 @@ today_text (MkSyncRun *run)
 
 /* ---- what an account mirrors ---- */
 
+typedef enum
+{
+  PULL_CHANGES,  /* what changed since each type's watermark (resumable) */
+  PULL_IN_FULL,  /* everything; a type's watermark only started when it has none */
+} PullMode;
+
 static gboolean
 pull_patient_compartments (MkSyncRun   *run,
                            GPtrArray   *patients,
-                           gboolean     stateful,
+                           PullMode     mode,
                            GError     **error)
 {
   for (guint i = 0; i < G_N_ELEMENTS (compartment_types); i++)
     {
       const MkCompartmentType *ct = &compartment_types[i];
-      g_autoptr(GPtrArray) bases = NULL;
 
-      if (!server_supports (run, ct->type))
-        continue;
-
-      bases = id_list_queries (ct->type, ct->param, patients, NULL);
-      if (!pull_key (run, ct->type, stateful ? ct->type : NULL, FALSE, bases, error))
+      if (server_supports (run, ct->type) &&
+          !pull_ids (run, ct->type, ct->type, mode == PULL_IN_FULL, ct->param, patients, NULL, error))
         return FALSE;
     }
   return TRUE;
@@ -686,15 +863,11 @@ pull_known_references (MkSyncRun  *run,
     {
       const char *type = referenced_types[i];
       g_autoptr(GPtrArray) ids = NULL;
-      g_autoptr(GPtrArray) bases = NULL;
 
       if (!server_supports (run, type))
         continue;
       ids = list_ids (run, type, error);
-      if (ids == NULL)
-        return FALSE;
-      bases = id_list_queries (type, "_id", ids, NULL);
-      if (!pull_key (run, type, type, FALSE, bases, error))
+      if (ids == NULL || !pull_ids (run, type, type, FALSE, "_id", ids, NULL, error))
         return FALSE;
     }
   return TRUE;
@@ -760,23 +933,16 @@ resolve_references (MkSyncRun  *run,
         {
           const char *type = referenced_types[i];
           GPtrArray *ids = g_hash_table_lookup (missing, type);
-          g_autoptr(GPtrArray) bases = NULL;
 
           if (ids == NULL)
             continue;
           sort_strings (ids);
-          bases = id_list_queries (type, "_id", ids, NULL);
-          if (!pull_key (run, type, type, TRUE, bases, error))
+          if (!pull_ids (run, type, type, TRUE, "_id", ids, NULL, error))
             return FALSE;
 
-          if (strcmp (type, "Practitioner") == 0 && server_supports (run, "PractitionerRole"))
-            {
-              g_autoptr(GPtrArray) role_bases = id_list_queries ("PractitionerRole", "practitioner",
-                                                                 ids, NULL);
-
-              if (!pull_key (run, "PractitionerRole", "PractitionerRole", TRUE, role_bases, error))
-                return FALSE;
-            }
+          if (strcmp (type, "Practitioner") == 0 && server_supports (run, "PractitionerRole") &&
+              !pull_ids (run, "PractitionerRole", "PractitionerRole", TRUE, "practitioner", ids, NULL, error))
+            return FALSE;
         }
     }
 
@@ -808,6 +974,117 @@ ptr_array_has_string (GPtrArray  *array,
   return FALSE;
 }
 
+static GPtrArray *
+get_meta_list (MkSyncRun   *run,
+               const char  *key,
+               GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *text = mk_store_get_meta (run->store, key, &local_error);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return split_list (text);
+}
+
+static gboolean
+set_meta_list (MkSyncRun   *run,
+               const char  *key,
+               GPtrArray   *list,
+               GError     **error)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (text, ',');
+      g_string_append (text, g_ptr_array_index (list, i));
+    }
+  return mk_store_set_meta (run->store, key, text->str, error);
+}
+
+/* The compartments of a doctor's patients — those the appointments and
+ * encounters of this pull name, and those an interrupted earlier sync
+ * found — kept in three lists in the store's meta:
+ *
+ *  - known: pulled in full; asked for what changed since each type's
+ *    watermark (one resumable search per type);
+ *  - first: the first sync's patients, pulled with the watermarks (each
+ *    type's starts at its round, and a cut round resumes at its next
+ *    link), until that pull completes;
+ *  - new: found after the first sync, pulled in full without touching the
+ *    watermarks, until that pull completes.
+ *
+ * A cut run leaves "first" or "new" in the meta, so the next run pulls
+ * them again even though its own searches no longer name them. */
+static gboolean
+pull_doctors_patients (MkSyncRun  *run,
+                       GError    **error)
+{
+  g_autoptr(GPtrArray) known = get_meta_list (run, MK_SYNC_META_PATIENTS, error);
+  g_autoptr(GPtrArray) first = known != NULL ? get_meta_list (run, MK_SYNC_META_PATIENTS_FIRST, error) : NULL;
+  g_autoptr(GPtrArray) fresh = first != NULL ? get_meta_list (run, MK_SYNC_META_PATIENTS_NEW, error) : NULL;
+  g_autoptr(GPtrArray) empty = g_ptr_array_new ();
+  GHashTableIter iter;
+  const char *ref;
+
+  if (fresh == NULL)
+    return FALSE;
+
+  g_hash_table_iter_init (&iter, run->refs);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &ref, NULL))
+    {
+      const char *patient = ref + strlen ("Patient/");
+
+      if (g_str_has_prefix (ref, "Patient/") && !ptr_array_has_string (known, patient) &&
+          !ptr_array_has_string (first, patient) && !ptr_array_has_string (fresh, patient))
+        g_ptr_array_add (fresh, g_strdup (patient));
+    }
+  sort_strings (fresh);
+
+  if (known->len == 0 && first->len == 0)
+    {
+      g_ptr_array_extend_and_steal (first, g_steal_pointer (&fresh));
+      fresh = g_ptr_array_new_with_free_func (g_free);
+    }
+  if (first->len == 0 && fresh->len == 0)
+    return pull_patient_compartments (run, known, PULL_CHANGES, error);
+
+  if (!mk_store_begin (run->store, error))
+    return FALSE;
+  if (!set_meta_list (run, MK_SYNC_META_PATIENTS_FIRST, first, error) ||
+      !set_meta_list (run, MK_SYNC_META_PATIENTS_NEW, fresh, error) ||
+      !mk_store_commit (run->store, error))
+    {
+      mk_store_rollback (run->store);
+      return FALSE;
+    }
+
+  if (!pull_patient_compartments (run, known->len > 0 ? known : first, PULL_CHANGES, error) ||
+      !pull_patient_compartments (run, fresh, PULL_IN_FULL, error))
+    return FALSE;
+
+  g_ptr_array_extend_and_steal (known, g_steal_pointer (&first));
+  g_ptr_array_extend_and_steal (known, g_steal_pointer (&fresh));
+  sort_strings (known);
+
+  if (!mk_store_begin (run->store, error))
+    return FALSE;
+  if (!set_meta_list (run, MK_SYNC_META_PATIENTS, known, error) ||
+      !set_meta_list (run, MK_SYNC_META_PATIENTS_FIRST, empty, error) ||
+      !set_meta_list (run, MK_SYNC_META_PATIENTS_NEW, empty, error) ||
+      !mk_store_commit (run->store, error))
+    {
+      mk_store_rollback (run->store);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* A doctor: their appointments, encounters, schedules and slots, and the
  * compartments of the patients found there. */
 static gboolean
@@ -817,13 +1094,7 @@ pull_practitioner (MkSyncRun  *run,
   const char *id = mk_account_get_subject_id (run->account);
   g_autofree char *escaped = escape (id);
   g_autofree char *today = today_text (run);
-  g_autofree char *known_text = NULL;
-  g_autoptr(GPtrArray) known = NULL;
-  g_autoptr(GPtrArray) fresh = NULL;
   g_autoptr(GPtrArray) schedules = NULL;
-  g_autoptr(GString) all = NULL;
-  GHashTableIter iter;
-  const char *ref;
   static const struct { const char *type; const char *query; } own[] = {
     { "Practitioner", "Practitioner?_id=" },
     { "PractitionerRole", "PractitionerRole?practitioner=Practitioner/" },
@@ -844,54 +1115,16 @@ pull_practitioner (MkSyncRun  *run,
         return FALSE;
     }
 
-  /* The patients of the doctor, as the appointments and encounters name them. */
-  known_text = mk_store_get_meta (run->store, MK_SYNC_META_PATIENTS, error);
-  if (error != NULL && *error != NULL)
-    return FALSE;
-  known = split_list (known_text);
-  fresh = g_ptr_array_new_with_free_func (g_free);
-  g_hash_table_iter_init (&iter, run->refs);
-  while (g_hash_table_iter_next (&iter, (gpointer *) &ref, NULL))
-    if (g_str_has_prefix (ref, "Patient/") &&
-        !ptr_array_has_string (known, ref + strlen ("Patient/")) &&
-        !ptr_array_has_string (fresh, ref + strlen ("Patient/")))
-      g_ptr_array_add (fresh, g_strdup (ref + strlen ("Patient/")));
-  sort_strings (fresh);
-
-  /* Known patients: what changed; new ones: everything, then remembered.
-   * With no known patient yet (the first sync) the pull of the new ones
-   * starts each type's watermark — the server time of its first page — so
-   * the next sync asks only for what changed since. */
-  if (known->len == 0)
-    {
-      if (!pull_patient_compartments (run, fresh, TRUE, error))
-        return FALSE;
-    }
-  else if (!pull_patient_compartments (run, known, TRUE, error) ||
-           !pull_patient_compartments (run, fresh, FALSE, error))
-    return FALSE;
-
-  all = g_string_new (known_text);
-  for (guint i = 0; i < fresh->len; i++)
-    {
-      if (all->len > 0)
-        g_string_append_c (all, ',');
-      g_string_append (all, g_ptr_array_index (fresh, i));
-    }
-  if (fresh->len > 0 && !mk_store_set_meta (run->store, MK_SYNC_META_PATIENTS, all->str, error))
+  if (!pull_doctors_patients (run, error))
     return FALSE;
 
   /* The free and busy slots of their schedules, from today on. */
   if (server_supports (run, "Slot"))
     {
       g_autofree char *extra = g_strdup_printf ("start=ge%s", today);
-      g_autoptr(GPtrArray) bases = NULL;
 
       schedules = list_ids (run, "Schedule", error);
-      if (schedules == NULL)
-        return FALSE;
-      bases = id_list_queries ("Slot", "schedule", schedules, extra);
-      if (!pull_key (run, "Slot", "Slot", FALSE, bases, error))
+      if (schedules == NULL || !pull_ids (run, "Slot", "Slot", FALSE, "schedule", schedules, extra, error))
         return FALSE;
     }
 
@@ -906,7 +1139,7 @@ pull_patient (MkSyncRun  *run,
   g_autofree char *today = today_text (run);
 
   g_ptr_array_add (patients, g_strdup (mk_account_get_subject_id (run->account)));
-  if (!pull_patient_compartments (run, patients, TRUE, error))
+  if (!pull_patient_compartments (run, patients, PULL_CHANGES, error))
     return FALSE;
 
   /* Every slot from today on, free or busy: a slot that turns busy must
@@ -1031,30 +1264,14 @@ reconcile_due (MkSyncRun  *run,
          g_date_time_difference (now, last_time) >= RECONCILE_INTERVAL;
 }
 
-/* Asks the server which of the mirrored resources of @type still exist and
- * marks the others deleted — never a row with edits waiting in the outbox. */
+/* Adds to @present the ids of @type the searches @bases find. */
 static gboolean
-reconcile_type (MkSyncRun   *run,
-                const char  *type,
-                GHashTable  *outbox_refs,
-                GError     **error)
+collect_present (MkSyncRun   *run,
+                 const char  *type,
+                 GPtrArray   *bases,
+                 GHashTable  *present,
+                 GError     **error)
 {
-  g_autoptr(GPtrArray) ids = NULL;
-  g_autoptr(GHashTable) present = NULL;
-  g_autoptr(GPtrArray) bases = NULL;
-  g_autofree char *extra = g_strdup_printf ("_elements=id&_count=%u", RECONCILE_PAGE_SIZE);
-  guint n_deleted = 0;
-
-  ids = list_ids (run, type, error);
-  if (ids == NULL)
-    return FALSE;
-  if (ids->len == 0)
-    return TRUE;
-
-  present = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  bases = id_list_queries (type, "_id", ids, extra);
-  mk_sync_run_progress (run, MK_SYNC_PHASE_RECONCILING, type);
-
   for (guint i = 0; i < bases->len; i++)
     {
       g_autofree char *url = g_strdup (g_ptr_array_index (bases, i));
@@ -1068,7 +1285,7 @@ reconcile_type (MkSyncRun   *run,
           if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
             return FALSE;
 
-          response = mk_sync_run_request (run, "GET", url, NULL, NULL, error);
+          response = request_page (run, url, error);
           if (response == NULL)
             return FALSE;
           bundle = mk_sync_response_object (response, "Bundle", error);
@@ -1099,6 +1316,46 @@ reconcile_type (MkSyncRun   *run,
           g_free (url);
           url = g_strdup (bundle_next_link (bundle));
         }
+    }
+  return TRUE;
+}
+
+/* Asks the server which of the mirrored resources of @type still exist and
+ * marks the others deleted — never a row with edits waiting in the outbox. */
+static gboolean
+reconcile_type (MkSyncRun   *run,
+                const char  *type,
+                GHashTable  *outbox_refs,
+                GError     **error)
+{
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GHashTable) present = NULL;
+  g_autoptr(GPtrArray) bases = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *extra = g_strdup_printf ("_elements=id&_count=%u", RECONCILE_PAGE_SIZE);
+  guint n_deleted = 0;
+
+  ids = list_ids (run, type, error);
+  if (ids == NULL)
+    return FALSE;
+  if (ids->len == 0)
+    return TRUE;
+
+  present = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  bases = id_list_queries (run, type, "_id", ids, extra);
+  mk_sync_run_progress (run, MK_SYNC_PHASE_RECONCILING, type);
+
+  if (!collect_present (run, type, bases, present, &local_error))
+    {
+      if (!is_post_refusal (run, bases, local_error))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      g_ptr_array_unref (bases);
+      bases = id_list_queries (run, type, "_id", ids, extra);
+      if (!collect_present (run, type, bases, present, error))
+        return FALSE;
     }
 
   if (!mk_store_begin (run->store, error))

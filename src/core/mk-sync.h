@@ -32,7 +32,10 @@ GQuark mk_sync_error_quark (void);
 #define MK_SYNC_META_SERVER_HISTORY  "server-history"   /* "yes" | "no": system _history offered */
 #define MK_SYNC_META_LAST_RECONCILE  "last-reconcile"   /* server time of the last reconcile */
 #define MK_SYNC_META_PATIENTS        "sync-patients"    /* doctors: the patients mirrored, comma-separated */
+#define MK_SYNC_META_PATIENTS_FIRST  "sync-patients-first" /* doctors: the first sync's patients, while pulled */
+#define MK_SYNC_META_PATIENTS_NEW    "sync-patients-new" /* doctors: patients found later, while pulled in full */
 #define MK_SYNC_META_REFS_RESOLVED   "sync-refs-resolved" /* "yes" once the references of a pull are resolved */
+#define MK_SYNC_META_POST_SEARCH     "server-post-search" /* "no" once the server refused a search by POST */
 
 #define MK_SYNC_DEFAULT_PAGE_SIZE 100
 

@@ -67,6 +67,7 @@ struct _MkTestServer
   gboolean       token_expired;
   GList         *faults;    /* of Fault */
   guint          delay_ms;
+  gboolean       no_post_search;
   GHashTable    *counts;    /* "METHOD /path" → count */
 };
 
@@ -266,6 +267,17 @@ mk_test_server_clear_faults (MkTestServer *self)
 
   locker = g_mutex_locker_new (&self->lock);
   g_list_free_full (g_steal_pointer (&self->faults), (GDestroyNotify) fault_free);
+}
+
+void
+mk_test_server_set_post_search (MkTestServer *self,
+                                gboolean      enabled)
+{
+  g_return_if_fail (MK_IS_TEST_SERVER (self));
+
+  g_mutex_lock (&self->lock);
+  self->no_post_search = !enabled;
+  g_mutex_unlock (&self->lock);
 }
 
 void
@@ -605,14 +617,17 @@ delay_reply (SoupServerMessage *msg,
 }
 
 /* name, value, … of the raw query, decoded ('+' is kept as is). */
-static GPtrArray *
-parse_query (const char *query)
+/* Appends the name, value pairs of @query (URL query or form body; a form
+ * body's '+' is a space) to @pairs. */
+static void
+append_query (GPtrArray  *pairs,
+              const char *query,
+              gboolean    form)
 {
-  GPtrArray *pairs = g_ptr_array_new_with_free_func (g_free);
   g_auto(GStrv) parts = NULL;
 
   if (query == NULL)
-    return pairs;
+    return;
   parts = g_strsplit (query, "&", -1);
   for (guint i = 0; parts[i] != NULL; i++)
     {
@@ -623,12 +638,15 @@ parse_query (const char *query)
         continue;
       if (equals != NULL)
         *equals = '\0';
+      if (form)
+        g_strdelimit (parts[i], "+", ' ');
+      if (form && equals != NULL)
+        g_strdelimit (equals + 1, "+", ' ');
       name = g_uri_unescape_string (parts[i], NULL);
       value = g_uri_unescape_string (equals != NULL ? equals + 1 : "", NULL);
       g_ptr_array_add (pairs, name != NULL ? name : g_strdup (parts[i]));
       g_ptr_array_add (pairs, value != NULL ? value : g_strdup (equals != NULL ? equals + 1 : ""));
     }
-  return pairs;
 }
 
 /* The FHIR interaction's reply, or NULL with an answer already sent. */
@@ -640,7 +658,7 @@ run_request (MkTestServer      *self,
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  g_autoptr(GPtrArray) query = parse_query (g_uri_get_query (soup_server_message_get_uri (msg)));
+  g_autoptr(GPtrArray) query = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) segments = g_ptr_array_new ();
   g_auto(GStrv) parts = NULL;
   MkTestRequest request = { 0 };
@@ -654,6 +672,21 @@ run_request (MkTestServer      *self,
     if (*parts[i] != '\0')
       g_ptr_array_add (segments, parts[i]);
   g_ptr_array_add (segments, NULL);
+
+  append_query (query, g_uri_get_query (soup_server_message_get_uri (msg)), FALSE);
+  /* A search by POST: the parameters are the form body (FHIR search, 3.1.1.3). */
+  if (g_str_equal (soup_server_message_get_method (msg), "POST") && segments->len == 3 &&
+      g_str_equal (segments->pdata[1], "_search"))
+    {
+      g_autofree char *form = NULL;
+      const char *content_type = soup_message_headers_get_content_type (headers, NULL);
+
+      if (g_strcmp0 (content_type, "application/x-www-form-urlencoded") != 0)
+        return mk_test_reply_outcome (415, "not-supported",
+                                      "A search by POST takes application/x-www-form-urlencoded");
+      form = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+      append_query (query, form, TRUE);
+    }
 
   if (!(segments->len == 1 ||
         (segments->len == 2 && g_str_equal (segments->pdata[0], "metadata"))) &&
@@ -714,6 +747,14 @@ handle_request (SoupServer        *server,
           reset_connection (msg);
           return;
 
+        case MK_TEST_FAULT_STATUS_404:
+          send_outcome (msg, 404, "not-supported", "Unknown resource type (injected)");
+          return;
+
+        case MK_TEST_FAULT_OUTCOME_200:
+          send_outcome (msg, 200, "informational", "Not what was asked for (injected)");
+          return;
+
         case MK_TEST_FAULT_INVALID_JSON:
           soup_server_message_set_status (msg, 200, NULL);
           set_date (msg);
@@ -735,6 +776,20 @@ handle_request (SoupServer        *server,
         case MK_TEST_FAULT_CONFLICT_412:
         default:
           break;
+        }
+    }
+
+  if (g_str_equal (method, "POST") && g_str_has_suffix (path, "/_search"))
+    {
+      gboolean refused;
+
+      g_mutex_lock (&self->lock);
+      refused = self->no_post_search;
+      g_mutex_unlock (&self->lock);
+      if (refused)
+        {
+          send_outcome (msg, 405, "not-supported", "Searches by POST are not supported here");
+          return;
         }
     }
 

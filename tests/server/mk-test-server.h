@@ -30,6 +30,9 @@ typedef enum
   MK_TEST_FAULT_WRONG_CONTENT_TYPE,   /* 200 text/html */
   MK_TEST_FAULT_CONFLICT_412,         /* the next matching PUT gets 412 (other methods
                                        * pass and do not use it up) */
+  MK_TEST_FAULT_STATUS_404,           /* 404 with an OperationOutcome (an unknown type) */
+  MK_TEST_FAULT_OUTCOME_200,          /* 200, a FHIR content type, an OperationOutcome
+                                       * instead of what was asked for */
 } MkTestFault;
 
 #define MK_TYPE_TEST_SERVER (mk_test_server_get_type ())
@@ -77,6 +80,10 @@ void          mk_test_server_add_fault         (MkTestServer   *self,
                                                 const char     *path_prefix,
                                                 guint           count);
 void          mk_test_server_clear_faults      (MkTestServer   *self);
+/* Whether searches by POST (Type/_search) are answered; default TRUE.
+ * FALSE: 405, as from a server that offers searches by GET only. */
+void          mk_test_server_set_post_search   (MkTestServer   *self,
+                                                gboolean        enabled);
 /* The DELAY fault's delay; default 2000 ms. */
 void          mk_test_server_set_delay         (MkTestServer   *self,
                                                 guint           delay_ms);

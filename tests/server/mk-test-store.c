@@ -31,7 +31,12 @@ struct _MkTestStore
   sqlite3    *db;
   GHashTable *statements;   /* SQL text → sqlite3_stmt */
   gint64      last_stamp;   /* µs since the epoch of the last time handed out */
+  GHashTable *searches;     /* id → GPtrArray of name, value pairs: POST searches' paging contexts */
 };
+
+/* Paging contexts kept for POST searches before the oldest are forgotten
+ * (all at once; a client then gets 404 for its next link and starts over). */
+#define MAX_SEARCHES 256
 
 /* Row of the resource table. */
 typedef struct
@@ -434,6 +439,8 @@ mk_test_store_new (const char  *path,
 
   g_mutex_init (&store->lock);
   store->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, statement_free);
+  store->searches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) g_ptr_array_unref);
 
   if (sqlite3_open_v2 (path != NULL ? path : ":memory:", &store->db,
                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -454,6 +461,7 @@ mk_test_store_free (MkTestStore *store)
   if (store == NULL)
     return;
   g_clear_pointer (&store->statements, g_hash_table_unref);
+  g_clear_pointer (&store->searches, g_hash_table_unref);
   if (store->db != NULL)
     sqlite3_close (store->db);
   g_mutex_clear (&store->lock);
@@ -559,6 +567,9 @@ collect_references (JsonObject *resource)
   add_references (refs, "actor", json_object_get_member (resource, "actor"), NULL);
   add_references (refs, "actor", json_object_get_member (resource, "agent"), "who");
   add_references (refs, "subject", json_object_get_member (resource, "entity"), "what");
+  add_references (refs, "practitioner", json_object_get_member (resource, "participant"), "individual");
+  add_references (refs, "practitioner", json_object_get_member (resource, "practitioner"), NULL);
+  add_references (refs, "schedule", json_object_get_member (resource, "schedule"), NULL);
   if (provision != NULL)
     add_references (refs, "actor", json_object_get_member (provision, "actor"), "reference");
   return refs;
@@ -1264,34 +1275,113 @@ add_reference_condition (GString    *where,
                          const char *value,
                          const char *default_type)
 {
-  /* A comma means OR (FHIR search): patient=a,b,c. */
+  /* A comma means OR (FHIR search): patient=a,b,c. Typed targets go in
+   * one IN list (the index on ref.target answers it); bare ids without a
+   * default type match any type. */
   g_auto(GStrv) values = g_strsplit (value, ",", -1);
+  g_autoptr(GPtrArray) typed = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) bare = g_ptr_array_new_with_free_func (g_free);
 
-  g_string_append_printf (where, " AND EXISTS (SELECT 1 FROM ref WHERE ref.type = resource.type "
-                                 "AND ref.id = resource.id AND ref.param IN (%s) AND (", params_sql);
   for (guint i = 0; values[i] != NULL; i++)
     {
-      g_autofree char *target = NULL;
+      char *target = NULL;
 
-      if (i > 0)
-        g_string_append (where, " OR ");
       if (strchr (values[i], '/') != NULL)
         target = normalize_reference (values[i]);
       else if (default_type != NULL)
         target = g_strconcat (default_type, "/", values[i], NULL);
-
       if (target != NULL)
-        {
-          g_string_append (where, "ref.target = ?");
-          g_ptr_array_add (binds, g_steal_pointer (&target));
-        }
+        g_ptr_array_add (typed, target);
       else
-        {
-          g_string_append (where, "substr (ref.target, instr (ref.target, '/') + 1) = ?");
-          g_ptr_array_add (binds, g_strdup (values[i]));
-        }
+        g_ptr_array_add (bare, g_strdup (values[i]));
     }
-  g_string_append (where, values[0] == NULL ? "0))" : "))");
+
+  g_string_append_printf (where, " AND EXISTS (SELECT 1 FROM ref WHERE ref.type = resource.type "
+                                 "AND ref.id = resource.id AND ref.param IN (%s) AND (0", params_sql);
+  if (typed->len > 0)
+    {
+      g_string_append (where, " OR ref.target IN (");
+      for (guint i = 0; i < typed->len; i++)
+        {
+          g_string_append (where, i > 0 ? ", ?" : "?");
+          g_ptr_array_add (binds, g_strdup (typed->pdata[i]));
+        }
+      g_string_append (where, ")");
+    }
+  for (guint i = 0; i < bare->len; i++)
+    {
+      g_string_append (where, " OR substr (ref.target, instr (ref.target, '/') + 1) = ?");
+      g_ptr_array_add (binds, g_strdup (bare->pdata[i]));
+    }
+  g_string_append (where, "))");
+}
+
+/* The parameters of a search: the request's own, or — for the next page of
+ * a POST search — those kept under its _search_id (NULL when forgotten). */
+static GPtrArray *
+search_parameters (MkTestStore         *store,
+                   const MkTestRequest *request,
+                   char               **search_id)
+{
+  const char *id = query_get (request, "_search_id");
+  GPtrArray *saved;
+
+  *search_id = NULL;
+  if (id == NULL)
+    {
+      GPtrArray *own = g_ptr_array_new_with_free_func (g_free);
+
+      for (guint i = 0; request->query != NULL && i + 1 < request->query->len; i += 2)
+        if (!g_str_equal (request->query->pdata[i], "_page_after"))
+          {
+            g_ptr_array_add (own, g_strdup (request->query->pdata[i]));
+            g_ptr_array_add (own, g_strdup (request->query->pdata[i + 1]));
+          }
+      return own;
+    }
+
+  saved = g_hash_table_lookup (store->searches, id);
+  if (saved == NULL)
+    return NULL;
+  *search_id = g_strdup (id);
+  return g_ptr_array_ref (saved);
+}
+
+/* A POST search's paging context: the id its links carry. */
+static char *
+keep_search (MkTestStore *store,
+             GPtrArray   *parameters)
+{
+  char *id = g_uuid_string_random ();
+
+  if (g_hash_table_size (store->searches) >= MAX_SEARCHES)
+    g_hash_table_remove_all (store->searches);
+  g_hash_table_insert (store->searches, g_strdup (id), g_ptr_array_ref (parameters));
+  return id;
+}
+
+/* The link of a page: the whole query for a GET search, only the context
+ * for a POST search (whose parameters may be too long for a URL). */
+static char *
+search_page_url (const MkTestRequest *request,
+                 const char          *type,
+                 GPtrArray           *parameters,
+                 const char          *search_id,
+                 const char          *page_after)
+{
+  GString *url = g_string_new (request->base_url);
+
+  g_string_append_printf (url, "/%s?", type);
+  if (search_id != NULL)
+    append_query_pair (url, "_search_id", search_id);
+  else
+    for (guint i = 0; i + 1 < parameters->len; i += 2)
+      append_query_pair (url, parameters->pdata[i], parameters->pdata[i + 1]);
+  if (page_after != NULL)
+    append_query_pair (url, "_page_after", page_after);
+  if (url->str[url->len - 1] == '?')
+    g_string_truncate (url, url->len - 1);
+  return g_string_free (url, FALSE);
 }
 
 static MkTestReply *
@@ -1307,6 +1397,9 @@ search_locked (MkTestStore         *store,
   g_autofree char *stamp = NULL;
   g_autofree char *self_url = NULL;
   g_autofree char *next_url = NULL;
+  g_autofree char *search_id = NULL;
+  g_autoptr(GPtrArray) parameters = search_parameters (store, request, &search_id);
+  gboolean posted = g_str_equal (request->method, "POST");
   const char *page_after = query_get (request, "_page_after");
   gboolean summary_count = FALSE;
   gboolean descending = FALSE;
@@ -1315,12 +1408,15 @@ search_locked (MkTestStore         *store,
   sqlite3_stmt *stmt;
   GString *out;
 
+  if (parameters == NULL)
+    return mk_test_reply_outcome (404, "not-found", "This search's paging context has expired");
+
   g_ptr_array_add (binds, g_strdup (type));
 
-  for (guint i = 0; i + 1 < request->query->len; i += 2)
+  for (guint i = 0; i + 1 < parameters->len; i += 2)
     {
-      const char *name = request->query->pdata[i];
-      const char *value = request->query->pdata[i + 1];
+      const char *name = parameters->pdata[i];
+      const char *value = parameters->pdata[i + 1];
 
       if (g_str_equal (name, "_lastUpdated"))
         {
@@ -1391,6 +1487,10 @@ search_locked (MkTestStore         *store,
         add_reference_condition (where, binds, "'subject'", value, NULL);
       else if (g_str_equal (name, "actor"))
         add_reference_condition (where, binds, "'actor'", value, NULL);
+      else if (g_str_equal (name, "practitioner"))
+        add_reference_condition (where, binds, "'practitioner'", value, "Practitioner");
+      else if (g_str_equal (name, "schedule"))
+        add_reference_condition (where, binds, "'schedule'", value, "Schedule");
       else if (g_str_equal (name, "_elements"))
         {
           g_clear_pointer (&elements, g_strfreev);
@@ -1416,7 +1516,7 @@ search_locked (MkTestStore         *store,
 
   if (summary_count)
     {
-      self_url = page_url (request, type, NULL);
+      self_url = search_page_url (request, type, parameters, NULL, NULL);
       return bundle_end (bundle_begin ("searchset", stamp, total, self_url, NULL));
     }
 
@@ -1453,13 +1553,15 @@ search_locked (MkTestStore         *store,
     }
   sqlite3_reset (stmt);
 
-  self_url = page_url (request, type, page_after);
+  if (rows->len > count && posted && search_id == NULL)
+    search_id = keep_search (store, parameters);
+  self_url = search_page_url (request, type, parameters, search_id, page_after);
   if (rows->len > count)
     {
       Row *last = g_ptr_array_index (rows, count - 1);
       g_autofree char *token = g_strdup_printf ("%s|%s", last->last_updated, last->id);
 
-      next_url = page_url (request, type, token);
+      next_url = search_page_url (request, type, parameters, search_id, token);
       g_ptr_array_set_size (rows, count);
     }
 
@@ -1911,10 +2013,12 @@ mk_test_store_handle (MkTestStore         *store,
   type = segments[0];
   if (!valid_type_name (type))
     return mk_test_reply_outcome (404, "not-supported", "Unknown resource type");
-  if (n >= 2 && !g_str_equal (segments[1], "_history") && !valid_id (segments[1]))
+  if (n >= 2 && !g_str_equal (segments[1], "_history") && !g_str_equal (segments[1], "_search") &&
+      !valid_id (segments[1]))
     return mk_test_reply_outcome (400, "invalid", "Invalid resource id");
 
-  if (n == 1 && get)
+  if ((n == 1 && get) ||
+      (n == 2 && g_str_equal (segments[1], "_search") && (get || g_str_equal (method, "POST"))))
     return search_locked (store, request, type);
   if (n == 2 && get && g_str_equal (segments[1], "_history"))
     return history_locked (store, request, type, NULL);
