@@ -287,6 +287,21 @@ cut_after_first_observation_page (MkSyncPhase        phase,
     g_cancellable_cancel (cut->cancellable);
 }
 
+/* Runs a sync cancelled before its second page of Observations. */
+static void
+run_sync_cut (Fixture     *f,
+              MkSyncStats *stats)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  CutData cut = { cancellable, 0 };
+  g_autoptr(GError) error = NULL;
+
+  mk_sync_set_progress_func (f->sync, cut_after_first_observation_page, &cut, NULL);
+  g_assert_false (mk_sync_run (f->sync, stats, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  mk_sync_set_progress_func (f->sync, NULL, NULL, NULL);
+}
+
 /* A doctor's first sync cut in the middle of the Observations: the next
  * sync pulls the patients again (its own searches no longer name them),
  * and the mirror is complete. */
@@ -294,18 +309,12 @@ static void
 test_doctor_first_sync_cut (Fixture       *f,
                             gconstpointer  data)
 {
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  CutData cut = { cancellable, 0 };
   MkSyncStats stats;
   g_autoptr(GError) error = NULL;
   g_autofree char *known = NULL;
 
-  mk_sync_set_progress_func (f->sync, cut_after_first_observation_page, &cut, NULL);
-  g_assert_false (mk_sync_run (f->sync, &stats, cancellable, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_clear_error (&error);
+  run_sync_cut (f, &stats);
   g_assert_cmpuint (mirrored (f, "Observation"), ==, PAGE_SIZE);
-  mk_sync_set_progress_func (f->sync, NULL, NULL, NULL);
 
   mk_test_server_reset_request_counts (f->server);
   run_sync (f, &stats);
@@ -329,8 +338,6 @@ static void
 test_doctor_changes_cut (Fixture       *f,
                          gconstpointer  data)
 {
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  CutData cut = { cancellable, 0 };
   MkSyncStats stats;
   g_autoptr(GError) error = NULL;
 
@@ -343,12 +350,8 @@ test_doctor_changes_cut (Fixture       *f,
       g_assert_no_error (error);
     }
 
-  mk_sync_set_progress_func (f->sync, cut_after_first_observation_page, &cut, NULL);
-  g_assert_false (mk_sync_run (f->sync, &stats, cancellable, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_clear_error (&error);
+  run_sync_cut (f, &stats);
   g_assert_cmpuint (stats.updated, ==, PAGE_SIZE);
-  mk_sync_set_progress_func (f->sync, NULL, NULL, NULL);
 
   mk_test_server_add_fault (f->server, MK_TEST_FAULT_STATUS_404, "Observation", 1);
   mk_test_server_reset_request_counts (f->server);
