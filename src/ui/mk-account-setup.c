@@ -49,7 +49,7 @@ struct _MkAccountSetup
 
 G_DEFINE_FINAL_TYPE (MkAccountSetup, mk_account_setup, ADW_TYPE_WINDOW)
 
-enum { ACCOUNT_CREATED, SIGNED_IN, N_SIGNALS };
+enum { ACCOUNT_CREATED, SIGNED_IN, OPEN_URI, N_SIGNALS };
 static guint signals [N_SIGNALS];
 
 static char *
@@ -432,6 +432,7 @@ smart_sign_in_action (GtkWidget  *widget,
 {
   MkAccountSetup *self = MK_ACCOUNT_SETUP (widget);
   g_autoptr(GError) error = NULL;
+  gboolean handled = FALSE;
 
   if (self->config == NULL || self->busy)
     return;
@@ -452,7 +453,9 @@ smart_sign_in_action (GtkWidget  *widget,
 
   set_error (self, NULL);
   set_busy (self, TRUE);
-  gtk_show_uri (GTK_WINDOW (self), mk_smart_login_get_authorize_url (self->login), GDK_CURRENT_TIME);
+  g_signal_emit (self, signals[OPEN_URI], 0, mk_smart_login_get_authorize_url (self->login), &handled);
+  if (!handled)
+    gtk_show_uri (GTK_WINDOW (self), mk_smart_login_get_authorize_url (self->login), GDK_CURRENT_TIME);
   mk_smart_login_wait_async (self->login, self->cancellable, on_smart_done, g_object_ref (self));
 }
 
@@ -573,6 +576,12 @@ mk_account_setup_class_init (MkAccountSetupClass *klass)
   signals [SIGNED_IN] =
     g_signal_new ("signed-in", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* The sign-in page to show in the browser. A handler that shows it
+   * itself returns TRUE; otherwise gtk_show_uri() opens it. */
+  signals [OPEN_URI] =
+    g_signal_new ("open-uri", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, g_signal_accumulator_true_handled, NULL, NULL,
+                  G_TYPE_BOOLEAN, 1, G_TYPE_STRING);
 
   /* The resources live in a static library: referencing them keeps them
    * linked in (their constructor registers them). */

@@ -11,6 +11,10 @@
  * Signals: "account-created" (const char *account_id) after Save made a new
  * account; "signed-in" after signing in again to the account of an existing
  * store (mk_account_setup_new_sign_in()). The dialog then closes itself.
+ * "open-uri" (const char *uri) → gboolean: the SMART sign-in page to open
+ * in the browser, once the loopback listener waits for the redirect. A
+ * handler that opens or shows it some other way returns TRUE; when none
+ * does, the dialog calls gtk_show_uri().
  */
 #pragma once
 
