@@ -6,16 +6,23 @@
 //  - one account, signed in and consenting automatically (the test plays a
 //    browser that only follows redirects),
 //  - `patient` added to every token response and `fhirUser` in the ID token,
-//  - <issuer>/fhir/.well-known/smart-configuration.
+//  - <issuer>/fhir/.well-known/smart-configuration,
+//  - optionally (tests/ui/test-account-setup.c) a FHIR server behind
+//    <issuer>/fhir: requests are passed on to UPSTREAM (an https FHIR base
+//    such as medkarta-test-server's, trusted through UPSTREAM_CA.pem) as a
+//    clinic's resource server would: metadata is open, everything else needs
+//    an access token this provider issued and that is still valid.
+//    UPSTREAM's own address in answers (links, fullUrl, Location) is
+//    rewritten to <issuer>/fhir, so clients only ever see one server.
 //
-// Usage: node smart-server.mjs CERT.pem KEY.pem CLIENT_ID PATIENT_ID
+// Usage: node smart-server.mjs CERT.pem KEY.pem CLIENT_ID PATIENT_ID [UPSTREAM UPSTREAM_CA.pem]
 // Prints "listening on https://127.0.0.1:PORT/fhir" when ready.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import Provider from 'oidc-provider';
 
-const [certFile, keyFile, clientId, patient] = process.argv.slice(2);
+const [certFile, keyFile, clientId, patient, upstream, upstreamCaFile] = process.argv.slice(2);
 process.stdout.on('error', () => {}); // the test may stop reading
 const ACCOUNT = 'demo-patient';
 const SCOPES = ['openid', 'fhirUser', 'offline_access', 'launch/patient',
@@ -91,10 +98,63 @@ server.listen(0, '127.0.0.1', () => {
       'permission-offline', 'permission-patient', 'sso-openid-connect', 'authorize-code'],
   });
 
+  // The FHIR server behind <issuer>/fhir, when there is one.
+  const upstreamCa = upstream ? readFileSync(upstreamCaFile) : undefined;
+  const rewrite = (text) => text.split(upstream).join(`${issuer}/fhir`);
+
+  async function proxy(req, res) {
+    const rest = req.url.slice('/fhir'.length);
+    const open = rest === '' || rest.startsWith('?') || rest === '/' || /^\/metadata(\?|$)/.test(rest);
+    const bearer = /^Bearer +(\S+)$/i.exec(req.headers.authorization ?? '');
+    if (!open && !(bearer && await provider.AccessToken.find(bearer[1]))) {
+      res.writeHead(401, {
+        'Content-Type': 'application/fhir+json',
+        'WWW-Authenticate': 'Bearer error="invalid_token"',
+      }).end(JSON.stringify({
+        resourceType: 'OperationOutcome',
+        issue: [{ severity: 'error', code: 'login', diagnostics: 'Unauthorized' }],
+      }));
+      return;
+    }
+
+    const chunks = [];
+    for await (const chunk of req) chunks.push(chunk);
+    const headers = { ...req.headers, 'accept-encoding': 'identity' };
+    delete headers.host;
+    delete headers.authorization;
+    delete headers.connection;
+    const answer = await new Promise((resolve, reject) => {
+      const forward = https.request(`${upstream}${rest}`, { method: req.method, headers, ca: upstreamCa },
+        (response) => {
+          const parts = [];
+          response.on('data', (part) => parts.push(part));
+          response.on('end', () => resolve({ response, body: Buffer.concat(parts) }));
+          response.on('error', reject);
+        });
+      forward.on('error', reject);
+      forward.end(Buffer.concat(chunks));
+    });
+
+    const outHeaders = { ...answer.response.headers };
+    delete outHeaders.connection;
+    delete outHeaders['transfer-encoding'];
+    for (const name of ['location', 'content-location']) {
+      if (outHeaders[name]) outHeaders[name] = rewrite(outHeaders[name]);
+    }
+    const json = /json/.test(outHeaders['content-type'] ?? '');
+    const body = json ? Buffer.from(rewrite(answer.body.toString('utf8'))) : answer.body;
+    outHeaders['content-length'] = String(body.length);
+    res.writeHead(answer.response.statusCode, outHeaders).end(body);
+  }
+
   const callback = provider.callback();
   server.on('request', (req, res) => {
     if (req.url === '/fhir/.well-known/smart-configuration') {
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(smartConfiguration);
+    } else if (upstream && (req.url === '/fhir' || /^\/fhir[/?]/.test(req.url))) {
+      proxy(req, res).catch((err) => {
+        res.writeHead(502, { 'Content-Type': 'text/plain' }).end(String(err));
+      });
     } else if (req.url.startsWith('/interaction/')) {
       interact(req, res).catch((err) => {
         res.writeHead(500, { 'Content-Type': 'text/plain' }).end(String(err));
