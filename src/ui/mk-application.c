@@ -486,7 +486,7 @@ mk_application_open_action (GSimpleAction *action,
   mk_window_show_view (window, view);
   if (g_str_equal (view, "appointments") && parts[1] != NULL && *parts[1] != '\0')
     {
-      GtkWidget *page = adw_view_stack_get_child_by_name (mk_window_get_view_stack (window), view);
+      GtkWidget *page = mk_window_get_page (window, view);
 
       if (MK_IS_APPOINTMENTS_PAGE (page))
         mk_appointments_page_open_card (MK_APPOINTMENTS_PAGE (page), parts[1]);

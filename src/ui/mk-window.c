@@ -55,7 +55,12 @@ struct _MkWindow
   GSettings            *settings;   /* NULL when the schema is not installed */
   gboolean              is_demo;
   gboolean              building;   /* pages being replaced: don't save last-view */
-  GtkWidget            *pages[N_VIEWS];
+  /* Each view is an AdwBin in the view stack (its name, title and icon are
+   * there from the start, for the switcher); the page inside is built the
+   * first time the view is shown (mk_window_ensure_page()), so opening a
+   * card builds one page before the first frame instead of five. */
+  GtkWidget            *holders[N_VIEWS];
+  GtkWidget            *pages[N_VIEWS];   /* NULL until first shown */
   MkSyncController     *sync_controller;   /* the open card's; NULL for none */
 
   /* Template widgets */
@@ -93,16 +98,37 @@ update_switcher_bar (MkWindow *self)
                                     card && adw_view_switcher_title_get_title_visible (self->switcher_title));
 }
 
+static GtkWidget *mk_window_ensure_page (MkWindow *self,
+                                         View      view);
+
+static gboolean
+view_from_name (const char *name,
+                View       *view)
+{
+  for (guint i = 0; name != NULL && i < N_VIEWS; i++)
+    if (g_str_equal (name, views[i].name))
+      {
+        *view = i;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
 static void
 on_visible_view_changed (MkWindow *self)
 {
   const char *name;
+  View view;
 
-  if (self->building || self->store == NULL || self->settings == NULL)
+  if (self->building || self->store == NULL)
     return;
 
   name = adw_view_stack_get_visible_child_name (self->view_stack);
-  if (name != NULL)
+  if (view_from_name (name, &view))
+    mk_window_ensure_page (self, view);
+
+  if (name != NULL && self->settings != NULL)
     g_settings_set_string (self->settings, "last-view", name);
 }
 
@@ -128,14 +154,28 @@ mk_window_create_page (MkWindow *self,
     }
 }
 
+/* The page of @view, built into its holder on first use. */
+static GtkWidget *
+mk_window_ensure_page (MkWindow *self,
+                       View      view)
+{
+  if (self->pages[view] == NULL && self->holders[view] != NULL)
+    {
+      self->pages[view] = mk_window_create_page (self, view);
+      adw_bin_set_child (ADW_BIN (self->holders[view]), self->pages[view]);
+    }
+
+  return self->pages[view];
+}
+
 static void
 mk_window_remove_pages (MkWindow *self)
 {
   for (guint i = 0; i < N_VIEWS; i++)
     {
-      if (self->pages[i] == NULL)
-        continue;
-      adw_view_stack_remove (self->view_stack, self->pages[i]);
+      if (self->holders[i] != NULL)
+        adw_view_stack_remove (self->view_stack, self->holders[i]);
+      self->holders[i] = NULL;
       self->pages[i] = NULL;
     }
 }
@@ -197,6 +237,7 @@ mk_window_set_store (MkWindow *self,
     {
       g_autofree char *anchor = mk_store_get_meta (store, "demo-anchor", NULL);
       g_autofree char *last_view = NULL;
+      View view = VIEW_PROFILE;
 
       self->is_demo = anchor != NULL && *anchor != '\0';
 
@@ -204,18 +245,19 @@ mk_window_set_store (MkWindow *self,
         {
           AdwViewStackPage *page;
 
-          self->pages[i] = mk_window_create_page (self, i);
-          page = adw_view_stack_add_titled (self->view_stack, self->pages[i],
+          self->holders[i] = adw_bin_new ();
+          page = adw_view_stack_add_titled (self->view_stack, self->holders[i],
                                             views[i].name, _(views[i].title));
           adw_view_stack_page_set_icon_name (page, views[i].icon_name);
         }
 
       if (self->settings != NULL)
         last_view = g_settings_get_string (self->settings, "last-view");
-      if (last_view != NULL && adw_view_stack_get_child_by_name (self->view_stack, last_view) != NULL)
-        adw_view_stack_set_visible_child_name (self->view_stack, last_view);
-      else
-        adw_view_stack_set_visible_child_name (self->view_stack, views[VIEW_PROFILE].name);
+      if (!view_from_name (last_view, &view))
+        view = VIEW_PROFILE;
+      adw_view_stack_set_visible_child_name (self->view_stack, views[view].name);
+      /* Only the visible view is built now; the others when first shown. */
+      mk_window_ensure_page (self, view);
     }
 
   self->building = FALSE;
@@ -272,7 +314,7 @@ search_action (GtkWidget  *widget,
     return;
 
   mk_window_show_view (self, views[VIEW_RECORDS].name);
-  mk_records_page_focus_search (MK_RECORDS_PAGE (self->pages[VIEW_RECORDS]));
+  mk_records_page_focus_search (MK_RECORDS_PAGE (mk_window_ensure_page (self, VIEW_RECORDS)));
 }
 
 static void
@@ -444,7 +486,10 @@ mk_window_dispose (GObject *object)
   mk_window_clear_sync (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), MK_TYPE_WINDOW);
   for (guint i = 0; i < N_VIEWS; i++)
-    self->pages[i] = NULL;
+    {
+      self->holders[i] = NULL;
+      self->pages[i] = NULL;
+    }
 
   G_OBJECT_CLASS (mk_window_parent_class)->dispose (object);
 }
@@ -648,6 +693,21 @@ mk_window_show_view (MkWindow   *self,
 
   if (adw_view_stack_get_child_by_name (self->view_stack, name) != NULL)
     adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+GtkWidget *
+mk_window_get_page (MkWindow   *self,
+                    const char *name)
+{
+  View view;
+
+  g_return_val_if_fail (MK_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (self->store == NULL || !view_from_name (name, &view))
+    return NULL;
+
+  return mk_window_ensure_page (self, view);
 }
 
 MkSyncController *

@@ -30,8 +30,13 @@ MkClock      *mk_window_get_clock        (MkWindow      *self);
 gboolean      mk_window_get_is_demo      (MkWindow      *self);
 
 /* The view stack holding "profile", "records", "appointments",
- * "documents" and "prescriptions". */
+ * "documents" and "prescriptions". Its children are holders (AdwBin);
+ * each view's page is built into its holder when first shown. */
 AdwViewStack *mk_window_get_view_stack   (MkWindow      *self);
+/* The page of the view @name (an MkPage), built now if it was not shown
+ * yet; NULL without a card or for an unknown name. */
+GtkWidget    *mk_window_get_page         (MkWindow      *self,
+                                          const char    *name);
 /* The visible view's name, or NULL while the first-run page shows. */
 const char   *mk_window_get_visible_view (MkWindow      *self);
 void          mk_window_show_view        (MkWindow      *self,

@@ -169,7 +169,10 @@ test_window_views (void)
     }
 
   g_assert_cmpstr (mk_window_get_visible_view (window), ==, "profile");
-  g_assert_true (MK_IS_PROFILE_PAGE (adw_view_stack_get_visible_child (stack)));
+  g_assert_true (MK_IS_PROFILE_PAGE (adw_bin_get_child (ADW_BIN (adw_view_stack_get_visible_child (stack)))));
+  g_assert_true (MK_IS_PROFILE_PAGE (mk_window_get_page (window, "profile")));
+  /* The other views are built when first shown. */
+  g_assert_null (adw_bin_get_child (ADW_BIN (adw_view_stack_get_child_by_name (stack, "records"))));
 
   /* Every view can be reached through the window action. */
   for (guint i = 0; i < G_N_ELEMENTS (expected_views); i++)
@@ -177,7 +180,11 @@ test_window_views (void)
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-view", "s",
                                                  expected_views[i].name));
       g_assert_cmpstr (mk_window_get_visible_view (window), ==, expected_views[i].name);
+      g_assert_true (adw_bin_get_child (ADW_BIN (adw_view_stack_get_visible_child (stack))) ==
+                     mk_window_get_page (window, expected_views[i].name));
+      g_assert_true (MK_IS_PAGE (mk_window_get_page (window, expected_views[i].name)));
     }
+  g_assert_null (mk_window_get_page (window, "no-such-view"));
 
   /* An unknown view leaves the window where it is. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-view", "s", "no-such-view");
@@ -418,7 +425,7 @@ test_server_dialog_creates_account (void)
    * open the account like the window does and check the empty card. */
   mk_window_set_store (window, store);
   g_assert_false (mk_window_get_is_demo (window));
-  profile = adw_view_stack_get_child_by_name (mk_window_get_view_stack (window), "profile");
+  profile = mk_window_get_page (window, "profile");
   g_assert_false (mk_profile_page_has_patient (MK_PROFILE_PAGE (profile)));
   g_string_truncate (texts, 0);
   collect_label_texts (profile, texts);
