@@ -18,6 +18,55 @@ typedef struct
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (MkPage, mk_page, ADW_TYPE_BIN)
 
+/* Which Patient is the card's, remembered on the store object: every view
+ * scopes its queries to it, and without store meta "patient" the answer is
+ * a sorted query over every Patient in the mirror (a doctor's holds a
+ * clinic). Valid while the store's meta "patient" is the same and until the
+ * store's next ::changed; the handler that forgets it is connected when the
+ * first page of a store is constructed, before any page connects its own,
+ * so a page reloading on ::changed never sees an answer from before. */
+typedef struct
+{
+  gboolean  valid;
+  char     *meta;        /* the meta "patient" it was computed for, or NULL */
+  char     *reference;   /* "Patient/<id>", or "" when there is none */
+} PatientCache;
+
+static void
+patient_cache_clear (PatientCache *cache)
+{
+  cache->valid = FALSE;
+  g_clear_pointer (&cache->meta, g_free);
+  g_clear_pointer (&cache->reference, g_free);
+}
+
+static void
+patient_cache_free (gpointer data)
+{
+  patient_cache_clear (data);
+  g_free (data);
+}
+
+static PatientCache *
+patient_cache_get (MkStore *store)
+{
+  static GQuark quark;
+  PatientCache *cache;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("mk-page-patient-cache");
+
+  cache = g_object_get_qdata (G_OBJECT (store), quark);
+  if (cache == NULL)
+    {
+      cache = g_new0 (PatientCache, 1);
+      g_object_set_qdata_full (G_OBJECT (store), quark, cache, patient_cache_free);
+      g_signal_connect_swapped (store, "changed", G_CALLBACK (patient_cache_clear), cache);
+    }
+
+  return cache;
+}
+
 enum { PROP_0, PROP_STORE, PROP_CLOCK, N_PROPS };
 static GParamSpec *properties [N_PROPS];
 
@@ -31,6 +80,10 @@ mk_page_constructed (GObject *object)
 
   if (priv->clock == NULL)
     priv->clock = g_object_ref (mk_clock_get_default ());
+
+  /* Before the subclass connects its own ::changed handlers. */
+  if (priv->store != NULL)
+    (void) patient_cache_get (priv->store);
 }
 
 static void
@@ -137,19 +190,14 @@ mk_page_get_clock (MkPage *self)
   return priv->clock;
 }
 
-MkResource *
-mk_page_find_patient (MkPage  *self,
-                      GError **error)
+static MkResource *
+find_patient_uncached (MkStore     *store,
+                       const char  *reference,
+                       GError     **error)
 {
-  MkStore *store = mk_page_get_store (self);
-  g_autofree char *reference = NULL;
   g_autoptr(MkQuery) query = NULL;
   g_autoptr(GPtrArray) page = NULL;
 
-  if (store == NULL)
-    return NULL;
-
-  reference = mk_store_get_meta (store, "patient", NULL);
   if (reference != NULL && *reference != '\0')
     {
       g_autoptr(GError) local_error = NULL;
@@ -173,18 +221,79 @@ mk_page_find_patient (MkPage  *self,
   return g_object_ref (g_ptr_array_index (page, 0));
 }
 
+/* The card's patient as "Patient/<id>" ("" for none) from the cache, or
+ * found and remembered; NULL on error. With @resource, also the resource. */
+static char *
+dup_patient_reference (MkPage      *self,
+                       MkResource **resource,
+                       GError     **error)
+{
+  MkStore *store = mk_page_get_store (self);
+  g_autofree char *meta = NULL;
+  g_autoptr(MkResource) patient = NULL;
+  g_autoptr(GError) local_error = NULL;
+  PatientCache *cache;
+
+  if (store == NULL)
+    return g_strdup ("");
+
+  meta = mk_store_get_meta (store, "patient", NULL);
+  cache = patient_cache_get (store);
+
+  if (cache->valid && g_strcmp0 (cache->meta, meta) == 0)
+    {
+      if (resource == NULL || *cache->reference == '\0')
+        return g_strdup (cache->reference);
+
+      *resource = mk_store_resolve_reference (store, cache->reference, NULL);
+      if (*resource != NULL)
+        return g_strdup (cache->reference);
+      /* Gone without a ::changed (cannot happen through MkStore): look again. */
+    }
+
+  patient_cache_clear (cache);
+  patient = find_patient_uncached (store, meta, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  cache->valid = TRUE;
+  cache->meta = g_strdup (meta);
+  cache->reference = patient != NULL
+    ? g_strconcat ("Patient/", mk_resource_get_id (patient), NULL)
+    : g_strdup ("");
+
+  if (resource != NULL)
+    *resource = g_steal_pointer (&patient);
+  return g_strdup (cache->reference);
+}
+
+MkResource *
+mk_page_find_patient (MkPage  *self,
+                      GError **error)
+{
+  MkResource *patient = NULL;
+  g_autofree char *reference = NULL;
+
+  g_return_val_if_fail (MK_IS_PAGE (self), NULL);
+
+  reference = dup_patient_reference (self, &patient, error);
+  return patient;
+}
+
 void
 mk_page_scope_query (MkPage  *self,
                      MkQuery *query)
 {
-  g_autoptr(MkResource) patient = mk_page_find_patient (self, NULL);
+  g_autofree char *reference = NULL;
 
-  if (patient != NULL)
-    {
-      g_autofree char *subject = g_strconcat ("Patient/", mk_resource_get_id (patient), NULL);
+  g_return_if_fail (MK_IS_PAGE (self));
 
-      mk_query_set_subject (query, subject);
-    }
+  reference = dup_patient_reference (self, NULL, NULL);
+  if (reference != NULL && *reference != '\0')
+    mk_query_set_subject (query, reference);
 }
 
 MkQuery *

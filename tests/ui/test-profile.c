@@ -231,6 +231,26 @@ test_profile_reloads_on_change (void)
   g_assert_false (shows_label (page, g_dgettext (GETTEXT_PACKAGE, "No Patient in This Card")) &&
                   !mk_profile_page_has_patient (MK_PROFILE_PAGE (page)));
 
+  /* The patient is remembered per store, but follows meta "patient" at
+   * once, even though setting meta emits no ::changed. */
+  mk_store_import_json (store, "{\"resourceType\":\"Patient\",\"id\":\"p2\",\"birthDate\":\"1950-01-01\"}",
+                        -1, NULL, &error);
+  g_assert_no_error (error);
+  mk_store_set_meta (store, "patient", "Patient/p2", &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(MkResource) patient = mk_page_find_patient (MK_PAGE (page), &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (patient);
+    g_assert_cmpstr (mk_resource_get_id (patient), ==, "p2");
+  }
+  {
+    g_autoptr(MkQuery) query = mk_page_new_query (MK_PAGE (page));
+
+    g_assert_cmpstr (mk_query_get_subject (query), ==, "Patient/p2");
+  }
+
   g_assert_finalize_object (page);
 }
 
