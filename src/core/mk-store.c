@@ -481,6 +481,41 @@ migrate (MkStore  *self,
   return TRUE;
 }
 
+/* The id of the Binary an attachment URL points at: "Binary/<id>", or an
+ * absolute URL ending in "/Binary/<id>"; NULL for anything else. */
+static char *
+binary_id_from_url (const char *url)
+{
+  const char *slash;
+
+  if (url == NULL)
+    return NULL;
+  if (g_str_has_prefix (url, "Binary/"))
+    return url[strlen ("Binary/")] != '\0' ? g_strdup (url + strlen ("Binary/")) : NULL;
+
+  slash = strrchr (url, '/');
+  if (slash == NULL || slash[1] == '\0' || slash - url < (gssize) strlen ("/Binary") ||
+      strncmp (slash - strlen ("/Binary"), "/Binary", strlen ("/Binary")) != 0)
+    return NULL;
+  return g_strdup (slash + 1);
+}
+
+/* SQL: mk_binary_id(url) → binary_id_from_url(). */
+static void
+binary_id_sql (sqlite3_context  *context,
+               int               argc,
+               sqlite3_value   **argv)
+{
+  char *id = NULL;
+
+  if (sqlite3_value_type (argv[0]) == SQLITE_TEXT)
+    id = binary_id_from_url ((const char *) sqlite3_value_text (argv[0]));
+  if (id != NULL)
+    sqlite3_result_text (context, id, -1, g_free);
+  else
+    sqlite3_result_null (context);
+}
+
 static void
 restrict_mode (const char *path)
 {
@@ -546,7 +581,10 @@ mk_store_open (const char  *path,
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
 
-  if (mk_fts_tokenizer_register (self->db) != SQLITE_OK)
+  if (mk_fts_tokenizer_register (self->db) != SQLITE_OK ||
+      sqlite3_create_function_v2 (self->db, "mk_binary_id", 1,
+                                  SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                  NULL, binary_id_sql, NULL, NULL, NULL) != SQLITE_OK)
     {
       g_set_error (error, MK_STORE_ERROR, MK_STORE_ERROR_OPEN,
                    _("Could not open the medical card file: %s"),
@@ -1490,6 +1528,126 @@ mk_store_count_outbox (MkStore  *self,
   locker = g_rec_mutex_locker_new (&self->lock);
   single_count (self, "SELECT count(*) FROM outbox", &count, error);
   return count;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Documents' files */
+
+void
+mk_document_file_free (MkDocumentFile *file)
+{
+  if (file == NULL)
+    return;
+
+  g_free (file->binary_id);
+  g_free (file->hash);
+  g_free (file);
+}
+
+/* content[].attachment.@member when it is a string, else NULL. The CASEs
+ * keep the JSON functions away from a content item that is not an object
+ * (json_each gives a string item as plain text, not JSON). */
+#define ATTACHMENT_TEXT(member) \
+  "CASE WHEN c.type = 'object' THEN" \
+  "  CASE json_type (c.value, '$.attachment." member "')" \
+  "    WHEN 'text' THEN json_extract (c.value, '$.attachment." member "') END END"
+
+/* Every attachment of the stored DocumentReferences: the Binary id its URL
+ * names (NULL when none) and its hash; the caller adds a WHERE on
+ * f.binary_id, and DOCUMENT_FILES_ORDER lists them as the documents are
+ * listed (newest first, like mk_store_query_page()). */
+#define DOCUMENT_FILES_SQL \
+  "SELECT f.binary_id, f.hash FROM (" \
+  "  SELECT mk_binary_id (" ATTACHMENT_TEXT ("url") ") AS binary_id," \
+  "         " ATTACHMENT_TEXT ("hash") " AS hash," \
+  "         d.date AS date, d.id AS doc_id, c.key AS pos" \
+  "  FROM resource d, json_each (d.json, '$.content') c" \
+  "  WHERE d.type = 'DocumentReference' AND d.deleted = 0" \
+  "    AND json_type (d.json, '$.content') = 'array') f "
+
+#define DOCUMENT_FILES_ORDER \
+  " ORDER BY f.date IS NULL, f.date DESC, f.doc_id, f.pos"
+
+GPtrArray *
+mk_store_list_missing_files (MkStore  *self,
+                             GError  **error)
+{
+  g_autoptr(GRecMutexLocker) locker = NULL;
+  g_autoptr(MkCachedStmt) stmt = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  int rc;
+
+  g_return_val_if_fail (MK_IS_STORE (self), NULL);
+
+  locker = g_rec_mutex_locker_new (&self->lock);
+  stmt = mk_store_prepare (self, DOCUMENT_FILES_SQL
+                                 "WHERE f.binary_id IS NOT NULL AND NOT EXISTS ("
+                                 "  SELECT 1 FROM resource b WHERE b.type = 'Binary'"
+                                 "  AND b.id = f.binary_id AND b.deleted = 0)"
+                                 DOCUMENT_FILES_ORDER, error);
+  if (stmt == NULL)
+    return NULL;
+
+  files = g_ptr_array_new_with_free_func ((GDestroyNotify) mk_document_file_free);
+  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *id = (const char *) sqlite3_column_text (stmt, 0);
+      MkDocumentFile *file;
+
+      /* Several documents may share a file: once, with the first one's hash. */
+      if (g_hash_table_contains (seen, id))
+        continue;
+      g_hash_table_add (seen, g_strdup (id));
+
+      file = g_new0 (MkDocumentFile, 1);
+      file->binary_id = g_strdup (id);
+      file->hash = mk_store_column_dup (stmt, 1);
+      g_ptr_array_add (files, file);
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      mk_store_set_sql_error (self, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&files);
+}
+
+char *
+mk_store_get_file_hash (MkStore     *self,
+                        const char  *binary_id,
+                        gboolean    *found,
+                        GError     **error)
+{
+  g_autoptr(GRecMutexLocker) locker = NULL;
+  g_autoptr(MkCachedStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (MK_IS_STORE (self), NULL);
+  g_return_val_if_fail (binary_id != NULL, NULL);
+  g_return_val_if_fail (found != NULL, NULL);
+
+  *found = FALSE;
+  locker = g_rec_mutex_locker_new (&self->lock);
+  stmt = mk_store_prepare (self, DOCUMENT_FILES_SQL "WHERE f.binary_id = ?1"
+                                 DOCUMENT_FILES_ORDER " LIMIT 1", error);
+  if (stmt == NULL)
+    return NULL;
+
+  mk_store_bind_text (stmt, 1, binary_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *found = TRUE;
+      return mk_store_column_dup (stmt, 1);
+    }
+  if (rc != SQLITE_DONE)
+    mk_store_set_sql_error (self, error);
+
+  return NULL;
 }
 
 /* ---------------------------------------------------------------------- */

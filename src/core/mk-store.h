@@ -118,6 +118,31 @@ GPtrArray     *mk_store_query_page          (MkStore        *self,
                                              guint           limit,
                                              GError        **error);
 
+/* A file (Binary) a stored DocumentReference points at. */
+typedef struct
+{
+  char *binary_id;  /* the Binary's id on the server */
+  char *hash;       /* attachment.hash: the base64 SHA-1 of the content, or NULL */
+} MkDocumentFile;
+
+void mk_document_file_free (MkDocumentFile *file);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MkDocumentFile, mk_document_file_free)
+
+/* The files that stored DocumentReferences point at (attachment.url
+ * "Binary/<id>", or an absolute URL ending in "/Binary/<id>") and that the
+ * mirror does not hold: a GPtrArray of MkDocumentFile, each Binary once,
+ * with the hash of the first document (newest first) that names it. One
+ * query; an empty array when nothing is missing. */
+GPtrArray     *mk_store_list_missing_files  (MkStore        *self,
+                                             GError        **error);
+/* The hash the stored documents give for Binary/@binary_id (the first
+ * document, newest first); NULL with *@found FALSE when no document points
+ * at it, NULL with *@found TRUE when it gives no hash. */
+char          *mk_store_get_file_hash       (MkStore        *self,
+                                             const char     *binary_id,
+                                             gboolean       *found,
+                                             GError        **error);
+
 /* Small key/value settings kept inside the store (server URL, patient id,
  * demo anchor date…). Never tokens. */
 char          *mk_store_get_meta            (MkStore        *self,

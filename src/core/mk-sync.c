@@ -13,7 +13,6 @@
 
 #include "mk-auth.h"
 #include "mk-outbox.h"
-#include "mk-query.h"
 #include "mk-secret.h"
 #include "mk-sync-private.h"
 
@@ -547,71 +546,6 @@ mk_sync_run_finish (MkSync        *self,
 
 /* ---- documents ---- */
 
-/* Does @attachment point at Binary/@binary_id (relative or absolute URL)? */
-static gboolean
-attachment_is_binary (JsonObject *attachment,
-                      const char *binary_id)
-{
-  const char *url = json_object_get_string_member_with_default (attachment, "url", NULL);
-  g_autofree char *suffix = g_strdup_printf ("Binary/%s", binary_id);
-
-  return url != NULL &&
-         (strcmp (url, suffix) == 0 ||
-          (g_str_has_suffix (url, suffix) && url[strlen (url) - strlen (suffix) - 1] == '/'));
-}
-
-/* The base64 SHA-1 the DocumentReferences give for Binary/@binary_id;
- * NULL (and *found FALSE) when no document points at it. */
-static char *
-find_binary_hash (MkStore     *store,
-                  const char  *binary_id,
-                  gboolean    *found,
-                  GError     **error)
-{
-  g_autoptr(MkQuery) query = mk_query_new ();
-  guint offset = 0;
-
-  *found = FALSE;
-  mk_query_add_type (query, "DocumentReference");
-
-  for (;;)
-    {
-      g_autoptr(GPtrArray) page = mk_store_query_page (store, query, offset, 50, error);
-
-      if (page == NULL)
-        return NULL;
-      if (page->len == 0)
-        return NULL;
-
-      for (guint i = 0; i < page->len; i++)
-        {
-          JsonObject *doc = mk_resource_get_object (g_ptr_array_index (page, i));
-          JsonArray *content;
-
-          if (!json_object_has_member (doc, "content") ||
-              !JSON_NODE_HOLDS_ARRAY (json_object_get_member (doc, "content")))
-            continue;
-          content = json_object_get_array_member (doc, "content");
-          for (guint j = 0; j < json_array_get_length (content); j++)
-            {
-              JsonNode *node = json_array_get_element (content, j);
-              JsonObject *attachment;
-
-              if (!JSON_NODE_HOLDS_OBJECT (node) ||
-                  !json_object_has_member (json_node_get_object (node), "attachment"))
-                continue;
-              attachment = json_object_get_object_member (json_node_get_object (node), "attachment");
-              if (attachment == NULL || !attachment_is_binary (attachment, binary_id))
-                continue;
-
-              *found = TRUE;
-              return g_strdup (json_object_get_string_member_with_default (attachment, "hash", NULL));
-            }
-        }
-      offset += page->len;
-    }
-}
-
 static char *
 sha1_base64 (GBytes *data)
 {
@@ -630,6 +564,7 @@ sha1_base64 (GBytes *data)
 
 static GBytes *fetch_binary (MkSyncRun   *run,
                              const char  *binary_id,
+                             const char  *expected,
                              char       **content_type,
                              GError     **error);
 
@@ -654,17 +589,28 @@ mk_sync_fetch_binary (MkSync        *self,
   run.cancellable = cancellable;
 
   if (connect_client (&run, error))
-    data = fetch_binary (&run, binary_id, content_type, error);
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *expected = NULL;
+      gboolean found;
+
+      expected = mk_store_get_file_hash (self->store, binary_id, &found, &local_error);
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        data = fetch_binary (&run, binary_id, expected, content_type, error);
+    }
 
   mk_sync_run_clear (&run);
   return g_steal_pointer (&data);
 }
 
-/* GETs Binary/@binary_id with @run's client, checks the SHA-1 its documents
- * give, and stores it. */
+/* GETs Binary/@binary_id with @run's client, checks it against @expected
+ * (the base64 SHA-1 its documents give; NULL: none given), and stores it. */
 static GBytes *
 fetch_binary (MkSyncRun   *run,
               const char  *binary_id,
+              const char  *expected,
               char       **content_type,
               GError     **error)
 {
@@ -673,19 +619,13 @@ fetch_binary (MkSyncRun   *run,
   g_autoptr(MkResponse) response = NULL;
   g_autoptr(MkImportStats) import_stats = NULL;
   g_autoptr(GBytes) data = NULL;
-  g_autofree char *expected = NULL;
   g_autofree char *path = NULL;
   g_autofree char *escaped = NULL;
   JsonObject *binary;
   const char *encoded;
-  gboolean found;
   gconstpointer body;
   gsize body_len;
   gboolean ok = FALSE;
-
-  expected = find_binary_hash (self->store, binary_id, &found, error);
-  if (error != NULL && *error != NULL)
-    return NULL;
 
   escaped = g_uri_escape_string (binary_id, NULL, FALSE);
   path = g_strdup_printf ("Binary/%s", escaped);
@@ -730,82 +670,27 @@ out:
   return ok ? g_steal_pointer (&data) : NULL;
 }
 
-/* The id of the Binary an attachment points at on this server, or NULL. */
-static char *
-attachment_binary_id (JsonObject *attachment)
-{
-  const char *url = json_object_get_string_member_with_default (attachment, "url", NULL);
-  const char *slash;
-
-  if (url == NULL)
-    return NULL;
-  if (g_str_has_prefix (url, "Binary/"))
-    return g_strdup (url + strlen ("Binary/"));
-
-  slash = strrchr (url, '/');
-  if (slash == NULL || slash - url < (gssize) strlen ("/Binary") ||
-      strncmp (slash - strlen ("/Binary"), "/Binary", strlen ("/Binary")) != 0)
-    return NULL;
-  return g_strdup (slash + 1);
-}
-
 /* Fetches every Binary a stored DocumentReference points at and the mirror
- * lacks. A file whose SHA-1 does not match its document is not stored and
- * does not stop the sync (it is tried again next time); anything else
- * (network, TLS, cancel) does. */
+ * lacks — the store lists them in one query, so a sync with nothing missing
+ * does no file work. A file whose SHA-1 does not match its document is not
+ * stored and does not stop the sync (still missing, it is tried again next
+ * time); anything else (network, TLS, cancel) does. */
 static gboolean
 fetch_missing_files (MkSyncRun  *run,
                      GError    **error)
 {
-  g_autoptr(MkQuery) query = mk_query_new ();
-  g_autoptr(GPtrArray) missing = g_ptr_array_new_with_free_func (g_free);
-  guint offset = 0;
+  g_autoptr(GPtrArray) missing = NULL;
+  gint64 start = g_get_monotonic_time ();
 
-  mk_query_add_type (query, "DocumentReference");
-
-  for (;;)
-    {
-      g_autoptr(GPtrArray) page = mk_store_query_page (run->store, query, offset, 50, error);
-
-      if (page == NULL)
-        return FALSE;
-      if (page->len == 0)
-        break;
-
-      for (guint i = 0; i < page->len; i++)
-        {
-          JsonObject *doc = mk_resource_get_object (g_ptr_array_index (page, i));
-          JsonArray *content;
-
-          if (!json_object_has_member (doc, "content") ||
-              !JSON_NODE_HOLDS_ARRAY (json_object_get_member (doc, "content")))
-            continue;
-          content = json_object_get_array_member (doc, "content");
-          for (guint j = 0; j < json_array_get_length (content); j++)
-            {
-              JsonNode *node = json_array_get_element (content, j);
-              JsonNode *attachment;
-              g_autofree char *id = NULL;
-              g_autoptr(MkResource) stored = NULL;
-
-              if (!JSON_NODE_HOLDS_OBJECT (node))
-                continue;
-              attachment = json_object_get_member (json_node_get_object (node), "attachment");
-              if (attachment == NULL || !JSON_NODE_HOLDS_OBJECT (attachment))
-                continue;
-              id = attachment_binary_id (json_node_get_object (attachment));
-              if (id == NULL)
-                continue;
-              stored = mk_store_get_resource (run->store, "Binary", id, NULL);
-              if (stored == NULL)
-                g_ptr_array_add (missing, g_steal_pointer (&id));
-            }
-        }
-      offset += page->len;
-    }
+  missing = mk_store_list_missing_files (run->store, error);
+  if (missing == NULL)
+    return FALSE;
+  g_debug ("Documents' files: %u missing (listed in %.1f ms)", missing->len,
+           (g_get_monotonic_time () - start) / 1000.0);
 
   for (guint i = 0; i < missing->len; i++)
     {
+      MkDocumentFile *file = g_ptr_array_index (missing, i);
       g_autoptr(GError) local_error = NULL;
       g_autoptr(GBytes) data = NULL;
 
@@ -813,7 +698,7 @@ fetch_missing_files (MkSyncRun  *run,
         return FALSE;
 
       mk_sync_run_progress (run, MK_SYNC_PHASE_PULLING, "Binary");
-      data = fetch_binary (run, g_ptr_array_index (missing, i), NULL, &local_error);
+      data = fetch_binary (run, file->binary_id, file->hash, NULL, &local_error);
       if (data != NULL)
         {
           run->stats->fetched++;

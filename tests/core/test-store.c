@@ -899,6 +899,99 @@ test_transaction (Fixture       *fixture,
   g_assert_cmpuint (count_all (fixture->store), ==, 1);
 }
 
+#define DOCUMENT(id, date, content) \
+  "{\"resourceType\":\"DocumentReference\",\"id\":\"" id "\",\"status\":\"current\"," \
+  "\"date\":\"" date "\",\"content\":" content "}"
+#define ATTACHMENT(url, hash) "{\"attachment\":{\"url\":\"" url "\",\"hash\":\"" hash "\"}}"
+#define BINARY(id) "{\"resourceType\":\"Binary\",\"id\":\"" id "\",\"contentType\":\"text/plain\",\"data\":\"aGk=\"}"
+
+static char *
+list_missing (MkStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) files = mk_store_list_missing_files (store, &error);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (files);
+  for (guint i = 0; i < files->len; i++)
+    {
+      MkDocumentFile *file = g_ptr_array_index (files, i);
+
+      g_string_append_printf (text, "%s%s=%s", i > 0 ? "," : "", file->binary_id,
+                              file->hash != NULL ? file->hash : "-");
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* The documents' files the mirror lacks, in one query: relative and
+ * absolute Binary URLs, each file once with the newest document's hash;
+ * other URLs, attachments without a URL, deleted documents and stored
+ * files left out. (The store refuses content that is not a list of
+ * objects.) */
+static void
+test_missing_files (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(MkImportStats) stats = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *missing = NULL;
+  g_autofree char *hash = NULL;
+  gboolean found = FALSE;
+
+  missing = list_missing (fixture->store);
+  g_assert_cmpstr (missing, ==, "");
+
+  stats = import_string (fixture->store,
+    "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":["
+    "{\"resource\":" DOCUMENT ("d1", "2026-01-01", "[" ATTACHMENT ("Binary/b1", "h1") "," ATTACHMENT ("https://h.example/fhir/Binary/b2", "h2") "]") "},"
+    "{\"resource\":" DOCUMENT ("d2", "2026-02-01", "[" ATTACHMENT ("Binary/b1", "h1-newer") "," ATTACHMENT ("https://h.example/other/b9", "x") ","
+                                              "{\"attachment\":{\"url\":7}}, {\"format\":{}}]") "},"
+    "{\"resource\":" DOCUMENT ("d4", "2025-06-01", "[{\"attachment\":{\"url\":\"Binary/b3\"}}," ATTACHMENT ("Binary/", "e") "]") "},"
+    "{\"resource\":" DOCUMENT ("d5", "2025-07-01", "[" ATTACHMENT ("Binary/b4", "h4") "]") "}"
+    "]}");
+  g_clear_pointer (&missing, g_free);
+  missing = list_missing (fixture->store);
+  g_assert_cmpstr (missing, ==, "b1=h1-newer,b2=h2,b4=h4,b3=-");
+
+  /* Stored files drop out; a deleted document's file is not wanted. */
+  g_clear_pointer (&stats, mk_import_stats_free);
+  stats = import_string (fixture->store, BINARY ("b1"));
+  g_clear_pointer (&stats, mk_import_stats_free);
+  stats = import_string (fixture->store, BINARY ("b2"));
+  g_clear_pointer (&stats, mk_import_stats_free);
+  stats = import_string (fixture->store,
+    "{\"resourceType\":\"Bundle\",\"type\":\"history\",\"entry\":["
+    "{\"request\":{\"method\":\"DELETE\",\"url\":\"DocumentReference/d5\"}}]}");
+  g_clear_pointer (&missing, g_free);
+  missing = list_missing (fixture->store);
+  g_assert_cmpstr (missing, ==, "b3=-");
+
+  /* A file deleted from the mirror is missing again. */
+  g_clear_pointer (&stats, mk_import_stats_free);
+  stats = import_string (fixture->store,
+    "{\"resourceType\":\"Bundle\",\"type\":\"history\",\"entry\":["
+    "{\"request\":{\"method\":\"DELETE\",\"url\":\"Binary/b2\"}}]}");
+  g_clear_pointer (&missing, g_free);
+  missing = list_missing (fixture->store);
+  g_assert_cmpstr (missing, ==, "b2=h2,b3=-");
+
+  /* The hash for one file, as the on-demand fetch asks it. */
+  hash = mk_store_get_file_hash (fixture->store, "b1", &found, &error);
+  g_assert_no_error (error);
+  g_assert_true (found);
+  g_assert_cmpstr (hash, ==, "h1-newer");
+  g_clear_pointer (&hash, g_free);
+  hash = mk_store_get_file_hash (fixture->store, "b3", &found, &error);
+  g_assert_no_error (error);
+  g_assert_true (found);
+  g_assert_null (hash);
+  hash = mk_store_get_file_hash (fixture->store, "b9", &found, &error);
+  g_assert_no_error (error);
+  g_assert_false (found);
+  g_assert_null (hash);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -919,6 +1012,7 @@ main (int   argc,
   ADD ("/store/query", test_query);
   ADD ("/store/meta-and-clear", test_meta_and_clear);
   ADD ("/store/transaction", test_transaction);
+  ADD ("/store/missing-files", test_missing_files);
 
 #undef ADD
 

@@ -253,6 +253,8 @@ test_full_then_nothing (Fixture       *f,
   g_assert_cmpuint (stats.updated, ==, 0);
   g_assert_cmpuint (mk_test_server_get_request_count (f->server, NULL, "metadata"), ==, 0);
   g_assert_cmpuint (mk_test_server_get_request_count (f->server, NULL, NULL), ==, stats.requests);
+  /* Every file is there: no file work. */
+  g_assert_cmpuint (mk_test_server_get_request_count (f->server, NULL, "Binary"), ==, 0);
   {
     /* ("Practitioner" would count PractitionerRole too: prefixes.) */
     const char * const types[] = { "Patient", "Observation", "Slot", "Organization",
@@ -813,6 +815,110 @@ test_binary (Fixture       *f,
   g_assert_null (bad);
 }
 
+/* A new document and its file on the server; @data is the file's
+ * content on the server, @hashed the content the document's SHA-1 is of. */
+static void
+add_document (Fixture    *f,
+              const char *id,
+              const char *data,
+              const char *hashed)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA1);
+  guint8 digest[20];
+  gsize digest_len = sizeof digest;
+  g_autofree char *hash = NULL;
+  g_autofree char *encoded = g_base64_encode ((const guchar *) data, strlen (data));
+  g_autofree char *json = NULL;
+
+  g_checksum_update (checksum, (const guchar *) hashed, strlen (hashed));
+  g_checksum_get_digest (checksum, digest, &digest_len);
+  hash = g_base64_encode (digest, digest_len);
+
+  json = g_strdup_printf ("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":["
+                          "{\"resource\":{\"resourceType\":\"Binary\",\"id\":\"bin-%s\","
+                          "\"contentType\":\"text/plain\",\"data\":\"%s\"}},"
+                          "{\"resource\":{\"resourceType\":\"DocumentReference\",\"id\":\"%s\","
+                          "\"status\":\"current\",\"subject\":{\"reference\":\"Patient/%s\"},"
+                          "\"date\":\"2026-01-15T10:00:00Z\",\"description\":\"%s\","
+                          "\"content\":[{\"attachment\":{\"contentType\":\"text/plain\","
+                          "\"url\":\"Binary/bin-%s\",\"hash\":\"%s\",\"title\":\"%s.txt\"}}]}}]}",
+                          id, encoded, id, MK_DEMO_PATIENT_ID, id, id, hash, id);
+  g_assert_true (mk_test_server_load_json (f->server, json, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+mirror_has (Fixture    *f,
+            const char *type,
+            const char *id)
+{
+  g_autoptr(MkResource) resource = mk_store_get_resource (f->store, type, id, NULL);
+
+  return resource != NULL;
+}
+
+/* A document that arrives on a later sync gets its file in that sync, and
+ * only that one is asked for. */
+static void
+test_new_document (Fixture       *f,
+                   gconstpointer  data)
+{
+  MkSyncStats stats;
+
+  assert_sync_ok (f, &stats);
+  add_document (f, "doc-new", "Выписка", "Выписка");
+
+  mk_test_server_reset_request_counts (f->server);
+  assert_sync_ok (f, &stats);
+  g_assert_true (mirror_has (f, "DocumentReference", "doc-new"));
+  g_assert_true (mirror_has (f, "Binary", "bin-doc-new"));
+  g_assert_cmpuint (mk_test_server_get_request_count (f->server, "GET", "Binary"), ==, 1);
+  g_assert_cmpuint (mk_test_server_get_request_count (f->server, "GET", "Binary/bin-doc-new"), ==, 1);
+  assert_mirror_equals_server (f);
+
+  mk_test_server_reset_request_counts (f->server);
+  assert_sync_ok (f, &stats);
+  g_assert_cmpuint (mk_test_server_get_request_count (f->server, NULL, "Binary"), ==, 0);
+}
+
+/* A file that could not be stored is asked for again on the next sync:
+ * after a SHA-1 mismatch (the sync goes on) and after a server error (the
+ * sync fails). */
+static void
+test_file_retried (Fixture       *f,
+                   gconstpointer  data)
+{
+  MkSyncStats stats;
+  g_autoptr(GError) error = NULL;
+
+  assert_sync_ok (f, &stats);
+  add_document (f, "doc-bad", "испорчено", "Справка");
+
+  mk_test_server_reset_request_counts (f->server);
+  assert_sync_ok (f, &stats);
+  g_assert_true (mirror_has (f, "DocumentReference", "doc-bad"));
+  g_assert_false (mirror_has (f, "Binary", "bin-doc-bad"));
+  g_assert_cmpuint (mk_test_server_get_request_count (f->server, "GET", "Binary/bin-doc-bad"), ==, 1);
+
+  /* The server's file is right now, but the server fails. */
+  add_document (f, "doc-bad", "Справка", "Справка");
+  mk_test_server_add_fault (f->server, MK_TEST_FAULT_STATUS_500, "Binary", 0);
+  mk_test_server_reset_request_counts (f->server);
+  g_assert_false (mk_sync_run (f->sync, &stats, NULL, &error));
+  g_assert_error (error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_SERVER);
+  g_clear_error (&error);
+  g_assert_cmpuint (mk_test_server_get_request_count (f->server, "GET", "Binary/bin-doc-bad"), >=, 1);
+  g_assert_false (mirror_has (f, "Binary", "bin-doc-bad"));
+
+  mk_test_server_clear_faults (f->server);
+  mk_test_server_reset_request_counts (f->server);
+  assert_sync_ok (f, &stats);
+  g_assert_true (mirror_has (f, "Binary", "bin-doc-bad"));
+  g_assert_cmpuint (mk_test_server_get_request_count (f->server, "GET", "Binary"), ==, 1);
+  assert_mirror_equals_server (f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -838,6 +944,8 @@ main (int   argc,
   ADD ("run/cancel", test_cancel);
   ADD ("run/async", test_async);
   ADD ("binary/checksum", test_binary);
+  ADD ("binary/new-document", test_new_document);
+  ADD ("binary/retried", test_file_retried);
   g_test_add_data_func ("/sync/tls/untrusted", GINT_TO_POINTER (MK_TEST_TLS_UNTRUSTED), test_tls);
   g_test_add_data_func ("/sync/tls/expired", GINT_TO_POINTER (MK_TEST_TLS_EXPIRED), test_tls);
   g_test_add_data_func ("/sync/tls/wrong-host", GINT_TO_POINTER (MK_TEST_TLS_WRONG_HOST), test_tls);
