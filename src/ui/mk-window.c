@@ -62,6 +62,8 @@ struct _MkWindow
   GtkWidget            *holders[N_VIEWS];
   GtkWidget            *pages[N_VIEWS];   /* NULL until first shown */
   MkSyncController     *sync_controller;   /* the open card's; NULL for none */
+  guint                 sync_tick_id;      /* waits for the first frame to start it */
+  guint                 sync_start_id;     /* idle (or fallback timeout) that starts it */
 
   /* Template widgets */
   AdwHeaderBar         *header_bar;
@@ -181,8 +183,58 @@ mk_window_remove_pages (MkWindow *self)
 }
 
 static void
+mk_window_cancel_sync_start (MkWindow *self)
+{
+  if (self->sync_tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->sync_tick_id);
+  self->sync_tick_id = 0;
+  g_clear_handle_id (&self->sync_start_id, g_source_remove);
+}
+
+static gboolean
+start_sync_cb (gpointer user_data)
+{
+  MkWindow *self = user_data;
+
+  self->sync_start_id = 0;
+  mk_window_cancel_sync_start (self);
+  if (self->sync_controller != NULL)
+    mk_sync_controller_start (self->sync_controller);
+  return G_SOURCE_REMOVE;
+}
+
+/* Called in the update phase of the first frame after the card was set:
+ * start the sync once that frame is drawn. */
+static gboolean
+start_sync_tick (GtkWidget     *widget,
+                 GdkFrameClock *frame_clock,
+                 gpointer       user_data)
+{
+  MkWindow *self = MK_WINDOW (widget);
+
+  self->sync_tick_id = 0;
+  g_clear_handle_id (&self->sync_start_id, g_source_remove);
+  self->sync_start_id = g_idle_add (start_sync_cb, self);
+  g_source_set_name_by_id (self->sync_start_id, "[medkarta] start sync");
+  return G_SOURCE_REMOVE;
+}
+
+/* The sync on opening a card starts after the window's next frame, so
+ * the card shows before the sync's work (account, keyring, worker thread)
+ * begins; a window that is not shown starts it after a second. */
+static void
+mk_window_start_sync_after_frame (MkWindow *self)
+{
+  mk_window_cancel_sync_start (self);
+  self->sync_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), start_sync_tick, NULL, NULL);
+  self->sync_start_id = g_timeout_add_seconds (3, start_sync_cb, self);
+  g_source_set_name_by_id (self->sync_start_id, "[medkarta] start sync");
+}
+
+static void
 mk_window_clear_sync (MkWindow *self)
 {
+  mk_window_cancel_sync_start (self);
   if (self->sync_controller == NULL)
     return;
 
@@ -262,13 +314,13 @@ mk_window_set_store (MkWindow *self,
 
   self->building = FALSE;
 
-  /* An account card syncs: on opening, on a timer, on demand, when the
-   * network returns. */
+  /* An account card syncs: on opening (after the first frame), on a
+   * timer, on demand, when the network returns. */
   if (store != NULL && !self->is_demo)
     {
       self->sync_controller = mk_sync_controller_new (store, self->clock, g_network_monitor_get_default ());
       mk_sync_status_set_controller (self->sync_status, self->sync_controller);
-      mk_sync_controller_start (self->sync_controller);
+      mk_window_start_sync_after_frame (self);
     }
 
   mk_window_update_state (self);

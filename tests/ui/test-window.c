@@ -7,10 +7,12 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "mk-account.h"
 #include "mk-application.h"
 #include "mk-demo.h"
 #include "mk-profile-page.h"
 #include "mk-server-dialog.h"
+#include "mk-sync-controller.h"
 #include "mk-test-util.h"
 #include "mk-welcome-page.h"
 #include "mk-window.h"
@@ -455,6 +457,72 @@ test_window_switch_account (void)
   destroy_and_check (window);
 }
 
+typedef struct
+{
+  MkSyncController *controller;
+  guint             frames;
+  guint             runs_at_first_frame;
+} SyncStart;
+
+static void
+on_sync_start_after_paint (GdkFrameClock *frame_clock,
+                           SyncStart     *start)
+{
+  if (start->frames++ == 0)
+    start->runs_at_first_frame = mk_sync_controller_get_n_runs (start->controller);
+}
+
+/* An account card syncs on opening, but only once its first frame is
+ * drawn. */
+static void
+test_window_sync_after_first_frame (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_root, "sync-start", NULL);
+  g_autoptr(MkClock) clock = test_clock ();
+  g_autoptr(MkStore) store = NULL;
+  g_autoptr(MkAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+  GdkFrameClock *frame_clock;
+  SyncStart start = { 0 };
+  MkWindow *window;
+  gint64 deadline;
+
+  reset_settings ();
+  store = mk_store_open_in_dir (dir, &error);
+  g_assert_no_error (error);
+  /* Nothing listens there: the sync fails at once, which is fine here. */
+  account = mk_account_new ("https://127.0.0.1:1/fhir", MK_ACCOUNT_ROLE_PATIENT, "pat-1", &error);
+  g_assert_no_error (error);
+  g_assert_true (mk_account_save (account, store, &error));
+  g_assert_no_error (error);
+
+  window = mk_window_new (app, store, clock);
+  start.controller = mk_window_get_sync_controller (window);
+  g_assert_nonnull (start.controller);
+  g_assert_cmpuint (mk_sync_controller_get_n_runs (start.controller), ==, 0);
+  mk_sync_controller_set_retry_policy (start.controller, 1, 10, 10);
+
+  gtk_widget_realize (GTK_WIDGET (window));
+  frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  g_signal_connect (frame_clock, "after-paint", G_CALLBACK (on_sync_start_after_paint), &start);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_cmpuint (mk_sync_controller_get_n_runs (start.controller), ==, 0);
+
+  deadline = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+  while ((mk_sync_controller_get_n_runs (start.controller) == 0 ||
+          mk_sync_controller_get_state (start.controller) == MK_SYNC_STATE_SYNCING) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpuint (start.frames, >, 0);
+  g_assert_cmpuint (start.runs_at_first_frame, ==, 0);
+  g_assert_cmpuint (mk_sync_controller_get_n_runs (start.controller), ==, 1);
+  g_assert_cmpint (mk_sync_controller_get_state (start.controller), !=, MK_SYNC_STATE_SYNCING);
+
+  g_signal_handlers_disconnect_by_data (frame_clock, &start);
+  destroy_and_check (window);
+}
+
 static MkWindow *
 find_main_window (GtkApplication *application)
 {
@@ -581,6 +649,7 @@ main (int   argc,
   g_test_add_func ("/window/first-run", test_window_first_run);
   g_test_add_func ("/window/open-demo", test_window_open_demo);
   g_test_add_func ("/window/switch-account", test_window_switch_account);
+  g_test_add_func ("/window/sync-after-first-frame", test_window_sync_after_first_frame);
   g_test_add_func ("/server-dialog/validation", test_server_dialog_validation);
   g_test_add_func ("/server-dialog/creates-account", test_server_dialog_creates_account);
   g_test_add_func ("/application/data-dir", test_application_data_dir);
