@@ -283,8 +283,10 @@ mk_edits_book_slot (MkStore     *store,
                                    ? json_node_get_object (schedule_node) : NULL,
                                    slot, uuid, patient_ref, reason, now);
 
-  /* The slot looks busy at once; the server marks it busy itself when the
-   * Appointment is created, and the next pull replaces this local row. */
+  /* The slot looks busy at once. A server with a booking rule marks it
+   * busy itself when the Appointment is created, and the pull after the
+   * push replaces this local row; on one without, the sync reads the slot
+   * again once the booking is through (mk_sync_refresh_local()). */
   json_object_set_string_member (slot_object, "status", "busy");
   busy_slot = json_to_string (slot_node, FALSE);
 

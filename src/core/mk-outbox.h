@@ -66,6 +66,26 @@ gboolean   mk_store_put_local           (MkStore        *self,
                                          const char     *json,
                                          GError        **error);
 
+/* The rows flagged local that no edit waits for any more, as "Type/id" in
+ * order: no outbox entry of their own, and none (in any state) whose
+ * resource refers to them. These are the marks of mk_store_put_local()
+ * once the edit that caused them is through: a Slot marked busy by a
+ * booking the server accepted. A server that does not make that change
+ * itself (no booking rule) never gives the row a new version, so the pull
+ * would keep the mark for ever; the sync reads each of them again and
+ * stores it with mk_store_replace_local(). A booking still queued, refused
+ * or in conflict keeps its mark. */
+GPtrArray *mk_store_list_stale_local    (MkStore        *self,
+                                         GError        **error);
+/* @json: the server's current version of a row listed by
+ * mk_store_list_stale_local(), just read. It replaces the row whatever its
+ * version and clears the local flag; when the row is no longer such a mark
+ * (an edit of it was queued meanwhile, a pull replaced it) the import rule
+ * applies instead. Emits ::changed. */
+gboolean   mk_store_replace_local       (MkStore        *self,
+                                         const char     *json,
+                                         GError        **error);
+
 /* Entries in seq order; @state_filter < 0 lists every state. Edits of one
  * resource must be pushed in order: an entry waits while an earlier entry
  * of the same resource is FAILED or in CONFLICT. When an entry is

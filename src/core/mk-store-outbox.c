@@ -601,6 +601,98 @@ mk_store_put_local (MkStore     *self,
   return mk_store_put_resource_json (self, json, TRUE, error);
 }
 
+/* A row (r) flagged local that no edit waits for: no outbox entry of its
+ * own, and no entry whose resource has a reference to it (relative, or an
+ * absolute URL ending in /Type/id). The partial index resource_local finds
+ * the local rows without a scan. */
+#define STALE_LOCAL_CONDITION \
+  "r.local = 1 AND r.deleted = 0" \
+  " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.type = r.type AND o.id = r.id)" \
+  " AND NOT EXISTS (SELECT 1 FROM outbox o, json_tree (o.json) t" \
+  "   WHERE o.json IS NOT NULL AND t.key = 'reference' AND t.type = 'text'" \
+  "     AND (t.atom = r.type || '/' || r.id" \
+  "          OR substr (t.atom, -(length (r.type) + length (r.id) + 2))" \
+  "             = '/' || r.type || '/' || r.id))"
+
+GPtrArray *
+mk_store_list_stale_local (MkStore  *self,
+                           GError  **error)
+{
+  g_autoptr(GPtrArray) refs = NULL;
+  g_autoptr(MkCachedStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (MK_IS_STORE (self), NULL);
+
+  mk_store_lock (self);
+  stmt = mk_store_prepare (self, "SELECT r.type, r.id FROM resource r WHERE "
+                                 STALE_LOCAL_CONDITION " ORDER BY r.type, r.id", error);
+  if (stmt == NULL)
+    {
+      mk_store_unlock (self);
+      return NULL;
+    }
+
+  refs = g_ptr_array_new_with_free_func (g_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (refs, g_strconcat ((const char *) sqlite3_column_text (stmt, 0), "/",
+                                        (const char *) sqlite3_column_text (stmt, 1), NULL));
+  if (rc != SQLITE_DONE)
+    {
+      mk_store_set_sql_error (self, error);
+      g_clear_pointer (&refs, g_ptr_array_unref);
+    }
+
+  mk_cached_stmt_reset (g_steal_pointer (&stmt));
+  mk_store_unlock (self);
+  return g_steal_pointer (&refs);
+}
+
+gboolean
+mk_store_replace_local (MkStore     *self,
+                        const char  *json,
+                        GError     **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(MkCachedStmt) stmt = NULL;
+  const char *type, *id;
+  gboolean stale;
+  gboolean ok;
+  int rc;
+
+  g_return_val_if_fail (MK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (json != NULL, FALSE);
+
+  node = parse_resource (json, &type, &id, NULL, error);
+  if (node == NULL)
+    return FALSE;
+
+  if (!mk_store_begin (self, error))
+    return FALSE;
+
+  stmt = mk_store_prepare (self, "SELECT 1 FROM resource r WHERE r.type = ?1 AND r.id = ?2 AND "
+                                 STALE_LOCAL_CONDITION, error);
+  if (stmt == NULL)
+    return end_write (self, NULL, FALSE, error);
+  mk_store_bind_text (stmt, 1, type);
+  mk_store_bind_text (stmt, 2, id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      mk_store_set_sql_error (self, error);
+      return end_write (self, &stmt, FALSE, error);
+    }
+  stale = rc == SQLITE_ROW;
+  mk_cached_stmt_reset (g_steal_pointer (&stmt));
+
+  if (stale)
+    ok = mk_store_put_resource_json (self, json, FALSE, error);
+  else
+    ok = mk_store_import_json (self, json, -1, NULL, error);
+
+  return end_write (self, NULL, ok, error);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Reading the outbox */
 

@@ -89,6 +89,9 @@ static const char * const migrations[] = {
   "ALTER TABLE notification_log ADD COLUMN due TEXT;"
   "ALTER TABLE notification_log ADD COLUMN state TEXT NOT NULL DEFAULT 'shown';"
   "CREATE INDEX notification_log_fired ON notification_log (fired_at);",
+  /* 3: the rows flagged local, found without a scan (the sync asks for
+   * them after every push: mk_store_list_stale_local()) */
+  "CREATE INDEX resource_local ON resource (type, id) WHERE local = 1;",
 };
 
 #define RESOURCE_COLUMNS "r.type, r.id, r.version_id, r.last_updated, r.json, " \

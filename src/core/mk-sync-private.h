@@ -61,5 +61,9 @@ gboolean    mk_sync_reconcile       (MkSyncRun           *run,
 gboolean    mk_sync_push            (MkSyncRun           *run,
                                      guint               *n_pushed,
                                      GError             **error);
+/* After the push: the server's version of the local marks no edit waits
+ * for any more (a booked slot on a server without a booking rule). */
+gboolean    mk_sync_refresh_local   (MkSyncRun           *run,
+                                     GError             **error);
 
 G_END_DECLS

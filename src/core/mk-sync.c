@@ -445,6 +445,11 @@ run_steps (MkSyncRun  *run,
   if (n_pushed > 0 && !mk_sync_pull (run, error))
     return FALSE;
 
+  /* The local marks the server did not replace (a booked slot on a server
+   * without a booking rule): read by id. Usually none, and one query. */
+  if (!mk_sync_refresh_local (run, error))
+    return FALSE;
+
   mk_sync_run_progress (run, MK_SYNC_PHASE_DONE, NULL);
 
   return check_agreement (run, error);

@@ -529,6 +529,95 @@ test_local_without_entry (Fixture       *fixture,
 }
 
 static void
+assert_stale (Fixture    *fixture,
+              const char *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) stale = mk_store_list_stale_local (fixture->store, &error);
+  g_autofree char *joined = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (stale);
+  g_ptr_array_add (stale, NULL);
+  joined = g_strjoinv (",", (char **) stale->pdata);
+  g_assert_cmpstr (joined, ==, expected);
+}
+
+#define SLOT(id, vid, status) \
+  "{\"resourceType\":\"Slot\",\"id\":\"" id "\",\"meta\":{\"versionId\":\"" vid "\"}," \
+  "\"status\":\"" status "\",\"start\":\"2026-11-25T09:00:00Z\"}"
+#define BOOKING(id, slot_ref) \
+  "{\"resourceType\":\"Appointment\",\"id\":\"" id "\",\"status\":\"booked\"," \
+  "\"slot\":[{\"reference\":\"" slot_ref "\"}]}"
+
+/* The local marks no edit waits for: listed, and replaced by the server's
+ * version whatever its version; those a queued, refused or conflicting
+ * edit names stay. */
+static void
+test_stale_local (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  gint64 refused, accepted;
+
+  import (fixture->store, SLOT ("s1", "1", "free"));
+  import (fixture->store, SLOT ("s2", "1", "free"));
+  import (fixture->store, SLOT ("s3", "1", "free"));
+  assert_stale (fixture, "");
+
+  /* A mark whose edit is gone. */
+  g_assert_true (mk_store_put_local (fixture->store, SLOT ("s1", "1", "busy"), &error));
+  g_assert_no_error (error);
+  assert_stale (fixture, "Slot/s1");
+
+  /* Bookings still waiting keep their marks (relative or absolute references). */
+  refused = queue (fixture, MK_OUTBOX_CREATE, BOOKING ("a2", "https://h.example/fhir/Slot/s2"), NULL);
+  g_assert_true (mk_store_put_local (fixture->store, SLOT ("s2", "1", "busy"), &error));
+  accepted = queue (fixture, MK_OUTBOX_CREATE, BOOKING ("a3", "Slot/s3"), NULL);
+  g_assert_true (mk_store_put_local (fixture->store, SLOT ("s3", "1", "busy"), &error));
+  g_assert_no_error (error);
+  assert_stale (fixture, "Slot/s1");
+
+  g_assert_true (mk_store_outbox_refused (fixture->store, refused, "no", &error));
+  g_assert_true (mk_store_outbox_accepted (fixture->store, accepted,
+                                           "{\"resourceType\":\"Appointment\",\"id\":\"a3\","
+                                           "\"meta\":{\"versionId\":\"1\"},\"status\":\"booked\","
+                                           "\"slot\":[{\"reference\":\"Slot/s3\"}]}", &error));
+  g_assert_no_error (error);
+  /* The refused booking still names s2; the accepted one freed s3's mark. */
+  assert_stale (fixture, "Slot/s1,Slot/s3");
+
+  /* The server's version, unchanged (same versionId): the import rule
+   * would keep the mark, the replacement does not. */
+  g_assert_cmpuint (import_counting_unchanged (fixture->store, SLOT ("s1", "1", "free")), ==, 1);
+  fixture->n_changed = 0;
+  g_assert_true (mk_store_replace_local (fixture->store, SLOT ("s1", "1", "free"), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fixture->n_changed, ==, 1);
+  json = stored_json (fixture->store, "Slot", "s1");
+  g_assert_cmpstr (json, ==, SLOT ("s1", "1", "free"));
+  g_assert_cmpint (row_local (fixture, "Slot", "s1"), ==, 0);
+  assert_stale (fixture, "Slot/s3");
+
+  /* A row that is no longer a mark (a pull brought v2) follows the import
+   * rule: an older answer does not overwrite it. */
+  import (fixture->store, SLOT ("s3", "2", "busy"));
+  assert_stale (fixture, "");
+  g_assert_true (mk_store_replace_local (fixture->store, SLOT ("s3", "1", "free"), &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&json, g_free);
+  json = stored_json (fixture->store, "Slot", "s3");
+  g_assert_cmpstr (json, ==, SLOT ("s3", "2", "busy"));
+
+  /* The refused booking's mark stays, untouched. */
+  g_clear_pointer (&json, g_free);
+  json = stored_json (fixture->store, "Slot", "s2");
+  g_assert_cmpstr (json, ==, SLOT ("s2", "1", "busy"));
+  g_assert_cmpint (row_local (fixture, "Slot", "s2"), ==, 1);
+}
+
+static void
 test_rollback (Fixture       *fixture,
                gconstpointer  data)
 {
@@ -772,6 +861,7 @@ main (int   argc,
   add_test ("/outbox/conflict-keep-server", test_conflict_keep_server);
   add_test ("/outbox/pull-keeps-pending", test_pull_keeps_pending);
   add_test ("/outbox/local-without-entry", test_local_without_entry);
+  add_test ("/outbox/stale-local", test_stale_local);
   add_test ("/outbox/rollback", test_rollback);
   add_test ("/outbox/sync-state", test_sync_state);
   add_test ("/outbox/mark-deleted", test_mark_deleted);

@@ -432,9 +432,13 @@ test_book_and_cancel (Fixture       *f,
   before = mk_test_server_count_resources (f->server, "Appointment");
 
   local_id = book_offline (f, "slot-free-2");
+  mk_test_server_reset_request_counts (f->server);
   assert_sync_ok (f, &stats);
   g_assert_cmpuint (stats.pushed, ==, 1);
   g_assert_cmpuint (mk_test_server_count_resources (f->server, "Appointment"), ==, before + 1);
+  /* This server's booking rule gave the slot a new version: the pull
+   * after the push replaced the local mark, nothing is read by id. */
+  g_assert_cmpuint (mk_test_server_get_request_count (f->server, "GET", "Slot/slot-free-2"), ==, 0);
   g_assert_cmpuint (mk_store_count_outbox (f->store, &error), ==, 0);
 
   slot_mine = mirror_status (f, "Slot", "slot-free-2");
@@ -454,6 +458,149 @@ test_book_and_cancel (Fixture       *f,
   status = server_status (f, "Appointment", server_id);
   g_assert_cmpstr (status, ==, "cancelled");
   assert_mirror_equals_server (f);
+}
+
+/* Queues a booking of @first (the test server's booking rule takes only an
+ * Appointment's first slot) that also names @second by its absolute URL,
+ * and marks both busy locally, as mk_edits_book_slot() does: for @second
+ * the server behaves as one without a booking rule (Medplum) — it stays
+ * free and keeps its version. */
+static void
+queue_booking_of_two (Fixture    *f,
+                      const char *first,
+                      const char *second)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = mk_clock_get_now (f->clock);
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *if_none_exist = mk_edits_if_none_exist_for_uuid (uuid);
+  g_autofree char *appointment = NULL;
+  const char *slots[] = { first, second };
+
+  for (guint i = 0; i < G_N_ELEMENTS (slots); i++)
+    {
+      g_autofree char *json = mk_store_get_json (f->store, "Slot", slots[i], &error);
+      g_autoptr(JsonNode) node = NULL;
+      g_autofree char *busy = NULL;
+
+      g_assert_no_error (error);
+      node = parse (json);
+      g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "status"), ==, "free");
+      if (i == 0)
+        appointment = g_strdup_printf ("{\"resourceType\":\"Appointment\",\"id\":\"%s\","
+                                       "\"identifier\":[{\"system\":\"urn:ietf:rfc:3986\",\"value\":\"urn:uuid:%s\"}],"
+                                       "\"status\":\"booked\",\"start\":\"%s\",\"end\":\"%s\","
+                                       "\"slot\":[{\"reference\":\"Slot/%s\"},{\"reference\":\"%s/Slot/%s\"}],"
+                                       "\"participant\":[{\"actor\":{\"reference\":\"Patient/%s\"},\"status\":\"accepted\"}]}",
+                                       uuid, uuid,
+                                       json_object_get_string_member (json_node_get_object (node), "start"),
+                                       json_object_get_string_member (json_node_get_object (node), "end"),
+                                       first, mk_test_server_get_base_url (f->server), second,
+                                       MK_DEMO_PATIENT_ID);
+      json_object_set_string_member (json_node_get_object (node), "status", "busy");
+      busy = json_to_string (node, FALSE);
+      g_assert_true (mk_store_put_local (f->store, busy, &error));
+      g_assert_no_error (error);
+    }
+
+  g_assert_true (mk_store_queue_edit (f->store, MK_OUTBOX_CREATE, appointment, if_none_exist,
+                                      now, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static guint
+n_stale_local (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) stale = mk_store_list_stale_local (f->store, &error);
+
+  g_assert_no_error (error);
+  return stale->len;
+}
+
+/* A server without a booking rule leaves the booked slot free and at the
+ * same version, so no pull replaces the local "busy" mark: after the push
+ * the engine reads the slot by id and stores the server's. A failed read
+ * leaves the mark for the next sync. */
+static void
+test_slot_without_booking_rule (Fixture       *f,
+                                gconstpointer  data)
+{
+  MkSyncStats stats;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *theirs = NULL;
+  guint before;
+
+  assert_sync_ok (f, &stats);
+  before = mk_test_server_count_resources (f->server, "Appointment");
+  queue_booking_of_two (f, "slot-free-2", "slot-free-3");
+  /* The booking waits: its marks are not stale. */
+  g_assert_cmpuint (n_stale_local (f), ==, 0);
+
+  /* The push goes through, the read of the slot fails. */
+  mk_test_server_add_fault (f->server, MK_TEST_FAULT_STATUS_500, "Slot/slot-free-3", 0);
+  g_assert_false (mk_sync_run (f->sync, &stats, NULL, &error));
+  g_assert_error (error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_SERVER);
+  g_clear_error (&error);
+  g_assert_cmpuint (stats.pushed, ==, 1);
+  g_assert_cmpuint (mk_test_server_count_resources (f->server, "Appointment"), ==, before + 1);
+  theirs = server_status (f, "Slot", "slot-free-3");
+  g_assert_cmpstr (theirs, ==, "free");
+  status = mirror_status (f, "Slot", "slot-free-3");
+  g_assert_cmpstr (status, ==, "busy");
+  g_assert_cmpuint (n_stale_local (f), ==, 1);
+
+  /* The next sync reads it once and the mirror equals the server. */
+  mk_test_server_clear_faults (f->server);
+  mk_test_server_reset_request_counts (f->server);
+  assert_sync_ok (f, &stats);
+  g_assert_cmpuint (mk_test_server_get_request_count (f->server, "GET", "Slot/slot-free-3"), ==, 1);
+  g_clear_pointer (&status, g_free);
+  status = mirror_status (f, "Slot", "slot-free-3");
+  g_assert_cmpstr (status, ==, "free");
+  g_clear_pointer (&status, g_free);
+  status = mirror_status (f, "Slot", "slot-free-2");
+  g_assert_cmpstr (status, ==, "busy");
+  g_assert_cmpuint (n_stale_local (f), ==, 0);
+  assert_mirror_equals_server (f);
+
+  /* Nothing left to read. */
+  mk_test_server_reset_request_counts (f->server);
+  assert_sync_ok (f, &stats);
+  g_assert_cmpuint (mk_test_server_get_request_count (f->server, "GET", "Slot/"), ==, 0);
+  g_assert_cmpuint (stats.updated, ==, 0);
+}
+
+/* A local mark on a resource the server no longer has goes too. */
+static void
+test_local_mark_deleted (Fixture       *f,
+                         gconstpointer  data)
+{
+  MkSyncStats stats;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MkResource) gone = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *busy = NULL;
+
+  assert_sync_ok (f, &stats);
+  json = mk_store_get_json (f->store, "Slot", "slot-free-4", &error);
+  g_assert_no_error (error);
+  node = parse (json);
+  json_object_set_string_member (json_node_get_object (node), "status", "busy");
+  busy = json_to_string (node, FALSE);
+  g_assert_true (mk_store_put_local (f->store, busy, &error));
+  g_assert_no_error (error);
+  g_assert_true (mk_test_server_delete (f->server, "Slot", "slot-free-4", &error));
+  g_assert_no_error (error);
+
+  assert_sync_ok (f, &stats);
+  g_assert_cmpuint (stats.deleted, ==, 1);
+  gone = mk_store_get_resource (f->store, "Slot", "slot-free-4", &error);
+  g_assert_error (error, MK_STORE_ERROR, MK_STORE_ERROR_NOT_FOUND);
+  g_assert_null (gone);
+  g_assert_cmpuint (n_stale_local (f), ==, 0);
 }
 
 /* A create sent again after its answer was lost (here: the same queued
@@ -934,6 +1081,8 @@ main (int   argc,
   ADD ("pull/paging", test_paging);
   ADD ("pull/practitioner", test_practitioner);
   ADD ("push/book-and-cancel", test_book_and_cancel);
+  ADD ("push/slot-without-booking-rule", test_slot_without_booking_rule);
+  ADD ("push/local-mark-deleted", test_local_mark_deleted);
   ADD ("push/create-twice", test_create_twice);
   ADD ("push/conflict", test_conflict);
   ADD ("push/lost-update-answer", test_lost_update_answer);
