@@ -715,6 +715,14 @@ fetch_missing_files (MkSyncRun  *run,
           g_debug ("A document's file does not match its checksum; not stored");
           continue;
         }
+      /* The server has no such file (yet): the document stays without it,
+       * opening it says so, and the next sync asks again. Not a reason to
+       * stop syncing everything else. */
+      if (g_error_matches (local_error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_NOT_FOUND))
+        {
+          g_debug ("A document's file is not on the server; not stored");
+          continue;
+        }
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }

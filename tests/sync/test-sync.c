@@ -1066,6 +1066,31 @@ test_file_retried (Fixture       *f,
   assert_mirror_equals_server (f);
 }
 
+/* A document whose file the server does not have (410 once deleted): the
+ * sync completes without it and asks again next time, until it is there. */
+static void
+test_file_missing (Fixture       *f,
+                   gconstpointer  data)
+{
+  MkSyncStats stats;
+  g_autoptr(GError) error = NULL;
+
+  assert_sync_ok (f, &stats);
+  add_document (f, "doc-gone", "Выписка", "Выписка");
+  g_assert_true (mk_test_server_delete (f->server, "Binary", "bin-doc-gone", &error));
+  g_assert_no_error (error);
+
+  mk_test_server_reset_request_counts (f->server);
+  assert_sync_ok (f, &stats);
+  g_assert_true (mirror_has (f, "DocumentReference", "doc-gone"));
+  g_assert_false (mirror_has (f, "Binary", "bin-doc-gone"));
+  g_assert_cmpuint (mk_test_server_get_request_count (f->server, "GET", "Binary/bin-doc-gone"), ==, 1);
+
+  add_document (f, "doc-gone", "Выписка", "Выписка");
+  assert_sync_ok (f, &stats);
+  g_assert_true (mirror_has (f, "Binary", "bin-doc-gone"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1095,6 +1120,7 @@ main (int   argc,
   ADD ("binary/checksum", test_binary);
   ADD ("binary/new-document", test_new_document);
   ADD ("binary/retried", test_file_retried);
+  ADD ("binary/missing", test_file_missing);
   g_test_add_data_func ("/sync/tls/untrusted", GINT_TO_POINTER (MK_TEST_TLS_UNTRUSTED), test_tls);
   g_test_add_data_func ("/sync/tls/expired", GINT_TO_POINTER (MK_TEST_TLS_EXPIRED), test_tls);
   g_test_add_data_func ("/sync/tls/wrong-host", GINT_TO_POINTER (MK_TEST_TLS_WRONG_HOST), test_tls);
