@@ -10,13 +10,15 @@ Appointment also names the doctor `bench-doctor`, so the doctor's patients
 are the whole clinic. BENCH_BUILD_DIR (default _build-bench, configured and
 built if needed), BENCH_REPS (default 3; medians).
 
-The baseline's page URLs: the engine does not log queries and the test
+The baseline's requests: the engine does not log queries and the test
 server keeps no request log, so the script rebuilds the engine's queries
-(docs/sync.md, Pull: own searches, compartments 50 patients a request,
-look-ups by id, `_sort=_lastUpdated&_count=100`), follows every `next` link
-once (untimed) and checks that it made as many requests as the sync
-reported; curl then fetches that URL list in one process, one connection
-(`curl --config`), bodies to /dev/null.
+(docs/sync.md, Pull: own searches, the compartments as one search by POST
+per type for more than 50 patients, look-ups by id,
+`_sort=_lastUpdated&_count=100`, then one `GET Binary/<id>` per document
+file), follows every `next` link once (untimed)
+and prints how many requests that makes next to the sync's own count; curl
+then sends that list in one process (`curl --config`, entries separated by
+`next`), bodies to /dev/null.
 
 SPDX-License-Identifier: GPL-3.0-or-later
 """
@@ -40,7 +42,8 @@ SERVER = os.path.join(BUILD, "tests", "server", "medkarta-test-server")
 TOKEN = "bench-token"
 DOCTOR = "bench-doctor"
 PAGE = 100
-IDS = 50
+IDS = 50          # ids in one URL
+IDS_PER_POST = 5000  # ids in one search by POST
 COMPARTMENT = ["Encounter", "Condition", "Observation", "DiagnosticReport", "Immunization", "Procedure",
                "AllergyIntolerance", "MedicationRequest", "MedicationDispense", "DocumentReference",
                "Appointment", "Consent", "AuditEvent", "Provenance"]
@@ -57,7 +60,7 @@ def build():
 
 def make_clinic(work):
     raw = os.path.join(work, "clinic.ndjson")
-    subprocess.run([sys.executable, os.path.join(SOURCE, "tests", "bench", "gen-clinic.py"), str(N), raw],
+    subprocess.run([sys.executable, os.path.join(SOURCE, "tests", "bench", "gen-clinic.py"), str(N), raw, "--binaries"],
                    check=True, stdout=subprocess.DEVNULL)
     data = os.path.join(work, "doctor.ndjson")
     count = 0
@@ -91,9 +94,12 @@ class Server:
                 self.ca = value
         self.context = ssl.create_default_context(cafile=self.ca)
 
-    def get(self, url):
-        request = urllib.request.Request(url, headers={"Authorization": f"Bearer {TOKEN}",
-                                                       "Accept": "application/fhir+json"})
+    def get(self, url, form=None):
+        headers = {"Authorization": f"Bearer {TOKEN}", "Accept": "application/fhir+json"}
+        if form is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        request = urllib.request.Request(url, headers=headers,
+                                         data=form.encode() if form is not None else None)
         with urllib.request.urlopen(request, context=self.context, timeout=60) as answer:
             return json.load(answer)
 
@@ -107,7 +113,7 @@ def run_sync(card, sample_rss=False):
     samples = []
     t0 = time.perf_counter()
     process = subprocess.Popen([CTL, "--data-dir", card, "sync", "--json"], stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, text=True)
+                               stderr=subprocess.PIPE, text=True)
     status = f"/proc/{process.pid}/status"
     while sample_rss and process.poll() is None:
         try:
@@ -118,10 +124,10 @@ def run_sync(card, sample_rss=False):
         except OSError:
             pass
         time.sleep(0.02)
-    out, _ = process.communicate()
+    out, err = process.communicate()
     seconds = time.perf_counter() - t0
     if process.returncode != 0:
-        sys.exit(f"sync failed ({process.returncode})")
+        sys.exit(f"sync failed ({process.returncode}): {err.strip().splitlines()[-1:]}")
     return seconds, json.loads(out), samples
 
 
@@ -132,7 +138,8 @@ def add_account(card, server):
 
 
 def engine_queries(card):
-    """The first sync's queries, rebuilt from the mirror (see the docstring)."""
+    """The first sync's queries, rebuilt from the mirror (see the docstring):
+    (type, form) pairs; a form with more than IDS ids is a search by POST."""
     import sqlite3
     db = sqlite3.connect(os.path.join(card, "medkarta.db"))
     ids = {}
@@ -141,46 +148,71 @@ def engine_queries(card):
     patients = sorted(db.execute("SELECT value FROM meta WHERE key = 'sync-patients'").fetchone()[0].split(","))
     db.close()
 
-    def batches(items):
-        return [items[i:i + IDS] for i in range(0, len(items), IDS)]
+    def id_lists(t, param, items, prefix=""):
+        size = IDS if len(items) <= IDS else IDS_PER_POST
+        return [(t, f"{param}=" + ",".join(prefix + i for i in items[k:k + size]))
+                for k in range(0, len(items), size)]
 
-    queries = [f"Practitioner?_id={DOCTOR}", f"PractitionerRole?practitioner=Practitioner/{DOCTOR}",
-               f"Appointment?actor=Practitioner/{DOCTOR}", f"Encounter?practitioner=Practitioner/{DOCTOR}",
-               f"Schedule?actor=Practitioner/{DOCTOR}"]
-    for t in ["Patient"] + COMPARTMENT:
-        param, prefix = ("_id", "") if t == "Patient" else ("patient", "Patient/")
-        queries += [f"{t}?{param}=" + ",".join(prefix + p for p in b) for b in batches(patients)]
-    # Look-ups by id of what the pages referred to (the own searches already
-    # brought every PractitionerRole: the test server ignores practitioner=).
+    queries = [("Practitioner", f"_id={DOCTOR}"),
+               ("PractitionerRole", f"practitioner=Practitioner/{DOCTOR}"),
+               ("Appointment", f"actor=Practitioner/{DOCTOR}"),
+               ("Encounter", f"practitioner=Practitioner/{DOCTOR}"),
+               ("Schedule", f"actor=Practitioner/{DOCTOR}")]
+    queries += id_lists("Patient", "_id", patients)
+    for t in COMPARTMENT:
+        queries += id_lists(t, "patient", patients, "Patient/")
+    # Look-ups by id of what the pages referred to.
     for t in REFERENCED:
         wanted = [i for i in ids.get(t, []) if not (t == "Practitioner" and i == DOCTOR)]
         if t == "PractitionerRole" or not wanted:
             continue
-        queries += [f"{t}?_id=" + ",".join(b) for b in batches(wanted)]
+        queries += id_lists(t, "_id", wanted)
         if t == "Practitioner":
-            queries += ["PractitionerRole?practitioner=" + ",".join("Practitioner/" + i for i in b)
-                        for b in batches(wanted)]
+            queries += id_lists("PractitionerRole", "practitioner", wanted, "Practitioner/")
     return queries
 
 
-def page_urls(server, queries):
-    urls = []
-    for q in queries:
-        url = f"{server.base}/{q}&_sort=_lastUpdated&_count={PAGE}"
+def page_requests(server, queries):
+    """(url, form or None) of every page: the first page of a search by
+    POST is a POST, the pages after it the server's next links."""
+    pages = []
+    for t, form in queries:
+        form = f"{form}&_sort=_lastUpdated&_count={PAGE}"
+        if form.count(",") + 1 > IDS:
+            url, body = f"{server.base}/{t}/_search", form
+        else:
+            url, body = f"{server.base}/{t}?{form}", None
         while url:
-            urls.append(url)
-            bundle = server.get(url)
-            url = next((link["url"] for link in bundle.get("link", []) if link["relation"] == "next"), None)
-    return urls
+            pages.append((url, body))
+            bundle = server.get(url, body)
+            url, body = next((link["url"] for link in bundle.get("link", []) if link["relation"] == "next"), None), None
+    return pages
 
 
-def run_curl(server, urls, work):
+def binary_requests(card, server):
+    """The documents' files, one GET Binary/<id> each, as the sync fetches them."""
+    import sqlite3
+    db = sqlite3.connect(os.path.join(card, "medkarta.db"))
+    ids = [i for (i,) in db.execute("SELECT id FROM resource WHERE type = 'Binary' AND deleted = 0 ORDER BY id")]
+    db.close()
+    return [(f"{server.base}/Binary/{i}", None) for i in ids]
+
+
+def run_curl(server, pages, work):
     config = os.path.join(work, "curl.cfg")
+    common = (f'cacert = "{server.ca}"\nheader = "Authorization: Bearer {TOKEN}"\n'
+              'header = "Accept: application/fhir+json"\nsilent\nfail\n')
     with open(config, "w") as f:
-        f.write(f'cacert = "{server.ca}"\nheader = "Authorization: Bearer {TOKEN}"\n'
-                'header = "Accept: application/fhir+json"\nsilent\nfail\n')
-        for url in urls:
-            f.write(f'url = "{url}"\noutput = "/dev/null"\n')
+        for n, (url, body) in enumerate(pages):
+            if n > 0:
+                f.write("next\n")
+            f.write(common + f'url = "{url}"\noutput = "/dev/null"\n')
+            if body is not None:
+                form = os.path.join(work, f"form-{n}")
+                with open(form, "w") as out:
+                    out.write(body)
+                f.write(f'data-binary = "@{form}"\n'
+                        'header = "Content-Type: application/x-www-form-urlencoded"\n')
     t0 = time.perf_counter()
     subprocess.run(["curl", "--config", config], check=True)
     return time.perf_counter() - t0
@@ -212,7 +244,7 @@ def main():
             print(f"rep {rep}: re-syncs {fmt(resync[-1])} {resummary}, {fmt(seconds)} {resummary3}",
                   file=sys.stderr, flush=True)
             if rep == 0:
-                urls = page_urls(server, engine_queries(card))
+                urls = page_requests(server, engine_queries(card)) + binary_requests(card, server)
             curl.append(run_curl(server, urls, work))
             print(f"rep {rep}: curl {fmt(curl[-1])} for {len(urls)} pages", file=sys.stderr, flush=True)
 

@@ -18,7 +18,9 @@
 # can, and it is also the first Patient by id.
 
 import argparse
+import base64
 import datetime as dt
+import hashlib
 import json
 import random
 import sys
@@ -173,6 +175,7 @@ class Clinic:
         self.n = n
         self.rng = random.Random(seed)
         self.count = 0
+        self.binaries = False
 
     def meta(self, updated):
         rng = self.rng
@@ -421,6 +424,15 @@ class Clinic:
                     "creation": iso_z(when + dt.timedelta(days=1))}}],
                 "context": {"encounter": [{"reference": "Encounter/" + eid}]},
             })
+            if self.binaries:
+                # A small file whose size and SHA-1 the document states.
+                content = ("%s %s %d\n" % (title, pid, d)).encode() * 16
+                attachment = out[-1]["content"][0]["attachment"]
+                attachment["size"] = len(content)
+                attachment["hash"] = base64.b64encode(hashlib.sha1(content).digest()).decode()
+                out.append({"resourceType": "Binary", "id": "%s-bin-%d" % (pid, d),
+                            "meta": self.meta(when + dt.timedelta(days=1)), "contentType": ctype,
+                            "data": base64.b64encode(content).decode()})
         return out
 
 
@@ -429,11 +441,14 @@ def main():
     ap.add_argument("n", type=int, help="number of patients (2000 ≈ 50 000 resources)")
     ap.add_argument("out", help="output NDJSON file ('-' for stdout)")
     ap.add_argument("--seed", type=int, default=20250314)
+    ap.add_argument("--binaries", action="store_true",
+                    help="a Binary for each document, with the document's size and SHA-1 right")
     args = ap.parse_args()
     if args.n < 1:
         ap.error("N must be at least 1")
 
     clinic = Clinic(args.n, args.seed)
+    clinic.binaries = args.binaries
     out = sys.stdout if args.out == "-" else open(args.out, "w", encoding="utf-8")
     count = 0
 
