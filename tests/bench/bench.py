@@ -389,6 +389,17 @@ def cmd_gui(args):
         lambda: timed([app, "--data-dir", mirror], env=dict(env, MEDKARTA_EXIT_AFTER_FIRST_FRAME="1"),
                       timeout=GUI_TIMEOUT), show_rss=True)
 
+    # Extra, not the target: both with GTK's cairo renderer, which draws on
+    # the CPU without going through llvmpipe (Xvfb has no GPU), to show how
+    # much of the difference is rasterising more pixels through Mesa.
+    cairo_env = dict(env, GSK_RENDERER="cairo")
+    results["minimal_cairo"] = repeat("start-up: minimal window, GSK_RENDERER=cairo", args.reps,
+                                      lambda: timed([minimal], env=cairo_env, timeout=60), show_rss=True)
+    results["app_mirror_cairo"] = repeat(
+        "start-up + all views: mirror, GSK_RENDERER=cairo", args.reps,
+        lambda: timed([app, "--data-dir", mirror], env=dict(app_env, GSK_RENDERER="cairo"),
+                      timeout=GUI_TIMEOUT), show_rss=True)
+
     with open(os.path.join(work, "results-gui.json"), "w") as f:
         json.dump(results, f, indent=1)
 
@@ -438,10 +449,13 @@ def cmd_report(args):
         for key, label, targeted in (("app_mirror", "start-up + all views, %s-resource mirror" % n, True),
                                      ("app_mirror_first_frame", "start-up only, %s-resource mirror" % n, False),
                                      ("app_empty", "start-up + all views, empty data dir", False),
-                                     ("app_demo", "start-up + all views, demo card", False)):
+                                     ("app_demo", "start-up + all views, demo card", False),
+                                     ("app_mirror_cairo", "extra: start-up + all views, %s-resource mirror, "
+                                      "GSK_RENDERER=cairo for both app and baseline" % n, False)):
             a = gui.get(key)
             if not a:
                 continue
+            base = gui["minimal_cairo"] if key == "app_mirror_cairo" else gui["minimal"]
             notes = []
             if a.get("timed_out"):
                 notes.append("TIMED OUT")
@@ -509,6 +523,8 @@ def footnotes(cli, gui):
     if gui:
         notes.append("Peak RSS from wait4(); the spawning Python had %.0f MiB, a floor under "
                      "every peak (Linux keeps it across exec)." % (gui.get("spawner_rss_kib", 0) / 1024))
+        notes.append("Start-up: GTK's default renderer (GL; Mesa llvmpipe under Xvfb) unless a row "
+                     "says otherwise; both windows open at 1000×760 (the app's default size).")
     return notes
 
 

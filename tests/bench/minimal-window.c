@@ -45,7 +45,9 @@ on_activate (GApplication *app,
 
   window = adw_application_window_new (GTK_APPLICATION (app));
   gtk_window_set_title (GTK_WINDOW (window), "Minimal");
-  gtk_window_set_default_size (GTK_WINDOW (window), 900, 640);
+  /* The size Medkarta opens with (the schema's window-width and
+   * window-height), so both draw the same number of pixels. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 760);
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   header = adw_header_bar_new ();
