@@ -1203,6 +1203,7 @@ mk_sync_pull (MkSyncRun  *run,
               GError    **error)
 {
   g_autofree char *resolved = NULL;
+  gboolean scan;
   gboolean ok;
 
   if (run->refs == NULL)
@@ -1210,10 +1211,22 @@ mk_sync_pull (MkSyncRun  *run,
 
   /* "no" while a pull is under way: a run that stops before resolving the
    * references of what it stored leaves it, and the next one looks at the
-   * whole mirror instead of only at what it pulls. */
+   * whole mirror instead of only at what it pulls. None yet: the first pull
+   * — whose references are all collected as it goes, unless the card held
+   * something before (an import). */
   resolved = mk_store_get_meta (run->store, MK_SYNC_META_REFS_RESOLVED, error);
   if (error != NULL && *error != NULL)
     return FALSE;
+  if (resolved == NULL)
+    {
+      g_autoptr(GHashTable) counts = mk_store_count_by_type (run->store, error);
+
+      if (counts == NULL)
+        return FALSE;
+      scan = g_hash_table_size (counts) > 0;
+    }
+  else
+    scan = strcmp (resolved, "yes") != 0;
   if (!mk_store_set_meta (run->store, MK_SYNC_META_REFS_RESOLVED, "no", error))
     return FALSE;
 
@@ -1224,7 +1237,7 @@ mk_sync_pull (MkSyncRun  *run,
 
   ok = ok &&
        pull_known_references (run, error) &&
-       (g_strcmp0 (resolved, "yes") == 0 || scan_store_references (run, error)) &&
+       (!scan || scan_store_references (run, error)) &&
        resolve_references (run, error);
 
   return ok && mk_store_set_meta (run->store, MK_SYNC_META_REFS_RESOLVED, "yes", error);
