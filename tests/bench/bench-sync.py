@@ -112,8 +112,9 @@ def run_sync(card, sample_rss=False):
     """(seconds, summary, [(t, rss_kib)])"""
     samples = []
     t0 = time.perf_counter()
+    err_file = tempfile.TemporaryFile(mode="w+")  # not a pipe: progress lines must never block the sync
     process = subprocess.Popen([CTL, "--data-dir", card, "sync", "--json"], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=err_file, text=True)
     status = f"/proc/{process.pid}/status"
     while sample_rss and process.poll() is None:
         try:
@@ -124,10 +125,11 @@ def run_sync(card, sample_rss=False):
         except OSError:
             pass
         time.sleep(0.02)
-    out, err = process.communicate()
+    out, _ = process.communicate()
     seconds = time.perf_counter() - t0
     if process.returncode != 0:
-        sys.exit(f"sync failed ({process.returncode}): {err.strip().splitlines()[-1:]}")
+        err_file.seek(0)
+        sys.exit(f"sync failed ({process.returncode}): {err_file.read().strip().splitlines()[-1:]}")
     return seconds, json.loads(out), samples
 
 
