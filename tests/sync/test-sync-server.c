@@ -9,15 +9,11 @@
 
 #include <json-glib/json-glib.h>
 
-#include "mk-account.h"
-#include "mk-clock.h"
 #include "mk-demo.h"
-#include "mk-store.h"
 #include "mk-sync.h"
+#include "mk-sync-fixture.h"
 #include "mk-test-server.h"
-#include "mk-test-util.h"
 
-#define TOKEN "test-token-server"
 #define DOCTOR "dr-many"
 /* More patients than fit in one URL's id list (50), so the compartments
  * go out as searches by POST. */
@@ -27,15 +23,7 @@
 /* The types of a patient's compartment the test clinic has. */
 static const char * const clinic_types[] = { "Patient", "Encounter", "Observation", "Appointment" };
 
-typedef struct
-{
-  char         *dir;
-  MkTestServer *server;
-  MkStore      *store;
-  MkAccount    *account;
-  MkClock      *clock;
-  MkSync       *sync;
-} Fixture;
+typedef MkSyncFixture Fixture;
 
 /* A clinic: one doctor with a schedule, N_PATIENTS patients, each with a
  * booked visit to the doctor, an encounter and two observations. */
@@ -83,40 +71,14 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  gboolean doctor = GPOINTER_TO_INT (data);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
-  f->store = mk_test_open_store ("medkarta-sync-server-XXXXXX", "card", &f->dir, NULL, NULL);
-  f->server = mk_test_server_new (NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (mk_test_server_start (f->server, &error));
-  g_assert_no_error (error);
-  mk_test_server_set_token (f->server, TOKEN);
-
-  if (doctor)
+  if (GPOINTER_TO_INT (data))
     {
       g_autofree char *clinic = clinic_bundle ();
 
-      g_assert_true (mk_test_server_load_json (f->server, clinic, &error));
-      f->account = mk_account_new (mk_test_server_get_base_url (f->server),
-                                   MK_ACCOUNT_ROLE_PRACTITIONER, DOCTOR, &error);
+      mk_sync_fixture_start (f, MK_TEST_TLS_VALID, clinic, MK_ACCOUNT_ROLE_PRACTITIONER, DOCTOR);
     }
   else
-    {
-      g_assert_true (mk_test_server_load_demo (f->server, now, &error));
-      f->account = mk_account_new (mk_test_server_get_base_url (f->server),
-                                   MK_ACCOUNT_ROLE_PATIENT, MK_DEMO_PATIENT_ID, &error);
-    }
-  g_assert_no_error (error);
-  mk_account_set_ca_file (f->account, mk_test_server_get_ca_file (f->server));
-  g_assert_true (mk_account_save (f->account, f->store, &error));
-  g_assert_no_error (error);
-
-  f->clock = mk_clock_new_fake (now);
-  f->sync = mk_sync_new (f->store, f->account, f->clock);
-  mk_sync_set_access_token (f->sync, TOKEN);
-  mk_sync_set_retry_policy (f->sync, 2, 10, 100);
+    mk_sync_fixture_start (f, MK_TEST_TLS_VALID, NULL, MK_ACCOUNT_ROLE_PATIENT, MK_DEMO_PATIENT_ID);
   mk_sync_set_page_size (f->sync, PAGE_SIZE);
 }
 
@@ -124,37 +86,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_clear_object (&f->sync);
-  g_clear_object (&f->clock);
-  g_clear_object (&f->account);
-  g_clear_object (&f->store);
-  if (f->server != NULL)
-    mk_test_server_stop (f->server);
-  g_clear_object (&f->server);
-  mk_test_remove_tree (f->dir);
-  g_clear_pointer (&f->dir, g_free);
-}
-
-static void
-run_sync (Fixture     *f,
-          MkSyncStats *stats)
-{
-  g_autoptr(GError) error = NULL;
-  gboolean ok = mk_sync_run (f->sync, stats, NULL, &error);
-
-  g_assert_no_error (error);
-  g_assert_true (ok);
-}
-
-static guint
-mirrored (Fixture    *f,
-          const char *type)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GHashTable) counts = mk_store_count_by_type (f->store, &error);
-
-  g_assert_no_error (error);
-  return GPOINTER_TO_UINT (g_hash_table_lookup (counts, type));
+  mk_sync_fixture_stop (f);
 }
 
 /* Every type of the clinic is mirrored in full, with the server's JSON. */
@@ -164,10 +96,10 @@ assert_clinic_mirrored (Fixture *f)
   g_autoptr(GError) error = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (clinic_types); i++)
-    g_assert_cmpuint (mirrored (f, clinic_types[i]), ==,
+    g_assert_cmpuint (mk_sync_fixture_count (f, clinic_types[i]), ==,
                       mk_test_server_count_resources (f->server, clinic_types[i]));
-  g_assert_cmpuint (mirrored (f, "Patient"), ==, N_PATIENTS);
-  g_assert_cmpuint (mirrored (f, "Observation"), ==, 2 * N_PATIENTS);
+  g_assert_cmpuint (mk_sync_fixture_count (f, "Patient"), ==, N_PATIENTS);
+  g_assert_cmpuint (mk_sync_fixture_count (f, "Observation"), ==, 2 * N_PATIENTS);
 
   for (guint i = 0; i < N_PATIENTS; i += 37)
     {
@@ -201,7 +133,7 @@ test_doctor_post_search (Fixture       *f,
 
   /* First sync: each compartment type of the 120 patients is one search by
    * POST, its further pages the server's next links (GET). */
-  run_sync (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   assert_clinic_mirrored (f);
   g_assert_cmpuint (requests (f, "POST", "Observation/_search"), ==, 1);
   g_assert_cmpuint (requests (f, "GET", "Observation"), ==, (2 * N_PATIENTS - 1) / PAGE_SIZE);
@@ -209,7 +141,7 @@ test_doctor_post_search (Fixture       *f,
 
   /* Nothing changed: one request per type, nothing fetched. */
   mk_test_server_reset_request_counts (f->server);
-  run_sync (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   g_assert_cmpuint (stats.fetched, ==, 0);
   g_assert_cmpuint (stats.updated, ==, 0);
   for (guint i = 0; i < G_N_ELEMENTS (clinic_types); i++)
@@ -229,7 +161,7 @@ test_doctor_post_search (Fixture       *f,
   g_assert_no_error (error);
   g_assert_true (mk_test_server_touch (f->server, "Observation", "ob-077-0", &error));
   g_assert_no_error (error);
-  run_sync (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   g_assert_cmpuint (stats.fetched, ==, 1);
   g_assert_cmpuint (stats.updated, ==, 1);
   after = mk_store_get_json (f->store, "Observation", "ob-077-0", &error);
@@ -248,7 +180,7 @@ test_doctor_post_refused (Fixture       *f,
 
   /* A server that searches by GET only: tried once, then id lists in URLs. */
   mk_test_server_set_post_search (f->server, FALSE);
-  run_sync (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   assert_clinic_mirrored (f);
   g_assert_cmpuint (requests (f, "POST", NULL), ==, 1);
   remembered = mk_store_get_meta (f->store, MK_SYNC_META_POST_SEARCH, &error);
@@ -258,7 +190,7 @@ test_doctor_post_refused (Fixture       *f,
   g_assert_cmpuint (requests (f, "GET", "Encounter"), >=, 3);
 
   mk_test_server_reset_request_counts (f->server);
-  run_sync (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   g_assert_cmpuint (stats.fetched, ==, 0);
   g_assert_cmpuint (requests (f, "POST", NULL), ==, 0);
   g_assert_cmpuint (requests (f, "GET", "Observation"), ==, (N_PATIENTS + 49) / 50);
@@ -314,10 +246,10 @@ test_doctor_first_sync_cut (Fixture       *f,
   g_autofree char *known = NULL;
 
   run_sync_cut (f, &stats);
-  g_assert_cmpuint (mirrored (f, "Observation"), ==, PAGE_SIZE);
+  g_assert_cmpuint (mk_sync_fixture_count (f, "Observation"), ==, PAGE_SIZE);
 
   mk_test_server_reset_request_counts (f->server);
-  run_sync (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   assert_clinic_mirrored (f);
   /* The cut round went on from its next link: the second and third pages. */
   g_assert_cmpuint (requests (f, "POST", "Observation/_search"), ==, 0);
@@ -327,7 +259,7 @@ test_doctor_first_sync_cut (Fixture       *f,
   g_assert_true (g_str_has_prefix (known, "p-000,p-001,"));
   g_assert_true (g_str_has_suffix (known, ",p-119"));
 
-  run_sync (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   g_assert_cmpuint (stats.fetched, ==, 0);
 }
 
@@ -341,7 +273,7 @@ test_doctor_changes_cut (Fixture       *f,
   MkSyncStats stats;
   g_autoptr(GError) error = NULL;
 
-  run_sync (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   for (guint i = 0; i < N_PATIENTS; i++)
     {
       g_autofree char *id = g_strdup_printf ("ob-%03u-1", i);
@@ -355,7 +287,7 @@ test_doctor_changes_cut (Fixture       *f,
 
   mk_test_server_add_fault (f->server, MK_TEST_FAULT_STATUS_404, "Observation", 1);
   mk_test_server_reset_request_counts (f->server);
-  run_sync (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   assert_clinic_mirrored (f);
   /* The stored link first (404), then the search by POST again. */
   g_assert_cmpuint (requests (f, "GET", "Observation"), >=, 1);
@@ -375,18 +307,18 @@ test_metadata_not_capability (Fixture       *f,
    * know Provenance (404). The sync tries every type, and drops that one. */
   mk_test_server_add_fault (f->server, MK_TEST_FAULT_OUTCOME_200, "metadata", 1);
   mk_test_server_add_fault (f->server, MK_TEST_FAULT_STATUS_404, "Provenance", 0);
-  run_sync (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   types = mk_store_get_meta (f->store, MK_SYNC_META_SERVER_TYPES, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (types, ==, "*,-Provenance");
-  g_assert_cmpuint (mirrored (f, "Observation"), ==,
+  g_assert_cmpuint (mk_sync_fixture_count (f, "Observation"), ==,
                     mk_test_server_count_resources (f->server, "Observation"));
-  g_assert_cmpuint (mirrored (f, "Patient"), ==, 1);
+  g_assert_cmpuint (mk_sync_fixture_count (f, "Patient"), ==, 1);
   provenance_asked = requests (f, NULL, "Provenance");
   g_assert_cmpuint (provenance_asked, ==, 1);
 
   /* Not asked again, and metadata is not read again either. */
-  run_sync (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   g_assert_cmpuint (requests (f, NULL, "Provenance"), ==, provenance_asked);
   g_assert_cmpuint (requests (f, NULL, "metadata"), ==, 1);
 }

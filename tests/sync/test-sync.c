@@ -14,96 +14,31 @@
 #include "mk-edits.h"
 #include "mk-outbox.h"
 #include "mk-sync.h"
+#include "mk-sync-fixture.h"
 #include "mk-test-server.h"
 #include "mk-test-util.h"
 
-#define TOKEN "test-token-1"
+#define TOKEN MK_SYNC_FIXTURE_TOKEN
 
 /* The types the demo patient's compartment cannot fully reach on a
  * FHIR server: AuditEvents and Provenance about the patient's records
  * (they name the record, not the patient), and Binary (fetched lazily). */
 static const char * const not_mirrored_in_full[] = { "AuditEvent", "Provenance", "Binary", NULL };
 
-typedef struct
-{
-  char         *dir;
-  MkTestServer *server;
-  MkStore      *store;
-  MkAccount    *account;
-  MkClock      *clock;
-  MkSync       *sync;
-} Fixture;
-
-static MkSync *
-new_sync (Fixture *f)
-{
-  MkSync *sync = mk_sync_new (f->store, f->account, f->clock);
-
-  mk_sync_set_access_token (sync, TOKEN);
-  mk_sync_set_retry_policy (sync, 3, 10, 1500);
-  return sync;
-}
-
-static void
-fixture_start (Fixture       *f,
-               MkTestTlsMode  mode)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
-  f->store = mk_test_open_store ("medkarta-sync-XXXXXX", "card", &f->dir, NULL, NULL);
-
-  f->server = mk_test_server_new (NULL, &error);
-  g_assert_no_error (error);
-  mk_test_server_set_tls_mode (f->server, mode);
-  g_assert_true (mk_test_server_start (f->server, &error));
-  g_assert_no_error (error);
-  mk_test_server_set_token (f->server, TOKEN);
-  g_assert_true (mk_test_server_load_demo (f->server, now, &error));
-  g_assert_no_error (error);
-
-  f->account = mk_account_new (mk_test_server_get_base_url (f->server), MK_ACCOUNT_ROLE_PATIENT,
-                               MK_DEMO_PATIENT_ID, &error);
-  g_assert_no_error (error);
-  mk_account_set_ca_file (f->account, mk_test_server_get_ca_file (f->server));
-  g_assert_true (mk_account_save (f->account, f->store, &error));
-  g_assert_no_error (error);
-
-  f->clock = mk_clock_new_fake (now);
-  f->sync = new_sync (f);
-}
+typedef MkSyncFixture Fixture;
 
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  fixture_start (f, MK_TEST_TLS_VALID);
+  mk_sync_fixture_start (f, MK_TEST_TLS_VALID, NULL, MK_ACCOUNT_ROLE_PATIENT, MK_DEMO_PATIENT_ID);
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_clear_object (&f->sync);
-  g_clear_object (&f->clock);
-  g_clear_object (&f->account);
-  g_clear_object (&f->store);
-  if (f->server != NULL)
-    mk_test_server_stop (f->server);
-  g_clear_object (&f->server);
-  mk_test_remove_tree (f->dir);
-  g_clear_pointer (&f->dir, g_free);
-}
-
-static void
-assert_sync_ok (Fixture     *f,
-                MkSyncStats *stats)
-{
-  g_autoptr(GError) error = NULL;
-  gboolean ok = mk_sync_run (f->sync, stats, NULL, &error);
-
-  g_assert_no_error (error);
-  g_assert_true (ok);
+  mk_sync_fixture_stop (f);
 }
 
 static JsonNode *
@@ -222,7 +157,7 @@ test_full_then_nothing (Fixture       *f,
   g_autofree char *last_sync = NULL;
   g_autofree char *sync_error = NULL;
 
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   assert_mirror_equals_server (f);
   g_assert_cmpuint (stats.fetched, >, 200);
   g_assert_cmpuint (stats.updated, ==, stats.fetched);
@@ -248,7 +183,7 @@ test_full_then_nothing (Fixture       *f,
 
   /* Nothing changed: one request per type, nothing stored, no metadata. */
   mk_test_server_reset_request_counts (f->server);
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   g_assert_cmpuint (stats.fetched, ==, 0);
   g_assert_cmpuint (stats.updated, ==, 0);
   g_assert_cmpuint (mk_test_server_get_request_count (f->server, NULL, "metadata"), ==, 0);
@@ -275,7 +210,7 @@ test_server_change (Fixture       *f,
 
   g_autoptr(GPtrArray) ids = NULL;
 
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   ids = mk_store_list_ids (f->store, "Condition", &error);
   g_assert_no_error (error);
   g_assert_true (mk_test_server_touch (f->server, "Condition", g_ptr_array_index (ids, 0), &error));
@@ -283,7 +218,7 @@ test_server_change (Fixture       *f,
   g_assert_true (mk_test_server_touch (f->server, "Practitioner", "pr-therapist", &error));
   g_assert_no_error (error);
 
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   g_assert_cmpuint (stats.updated, ==, 2);
   assert_mirror_equals_server (f);
 }
@@ -298,7 +233,7 @@ test_server_delete (Fixture       *f,
   g_autoptr(GPtrArray) ids = NULL;
   const char *victim;
 
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   ids = mk_store_list_ids (f->store, "Observation", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (ids->len, >, 0);
@@ -308,7 +243,7 @@ test_server_delete (Fixture       *f,
   g_assert_no_error (error);
 
   mk_sync_set_always_reconcile (f->sync, TRUE);
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   g_assert_cmpuint (stats.deleted, ==, 1);
   gone = mk_store_get_resource (f->store, "Observation", victim, &error);
   g_assert_error (error, MK_STORE_ERROR, MK_STORE_ERROR_NOT_FOUND);
@@ -323,7 +258,7 @@ test_paging (Fixture       *f,
   MkSyncStats stats;
 
   mk_sync_set_page_size (f->sync, 7);
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   /* 78 Observations alone take 12 pages of 7. */
   g_assert_cmpuint (stats.pages, >, 30);
   g_assert_cmpuint (mk_test_server_get_request_count (f->server, "GET", "Observation"), ==, 12);
@@ -428,12 +363,12 @@ test_book_and_cancel (Fixture       *f,
   g_autofree char *status = NULL;
   guint before;
 
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   before = mk_test_server_count_resources (f->server, "Appointment");
 
   local_id = book_offline (f, "slot-free-2");
   mk_test_server_reset_request_counts (f->server);
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   g_assert_cmpuint (stats.pushed, ==, 1);
   g_assert_cmpuint (mk_test_server_count_resources (f->server, "Appointment"), ==, before + 1);
   /* This server's booking rule gave the slot a new version: the pull
@@ -453,7 +388,7 @@ test_book_and_cancel (Fixture       *f,
   /* Cancel it, offline, then sync. */
   g_assert_true (mk_edits_cancel_appointment (f->store, f->clock, server_id, "Уехал", &error));
   g_assert_no_error (error);
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   g_assert_cmpuint (stats.pushed, ==, 1);
   status = server_status (f, "Appointment", server_id);
   g_assert_cmpstr (status, ==, "cancelled");
@@ -532,7 +467,7 @@ test_slot_without_booking_rule (Fixture       *f,
   g_autofree char *theirs = NULL;
   guint before;
 
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   before = mk_test_server_count_resources (f->server, "Appointment");
   queue_booking_of_two (f, "slot-free-2", "slot-free-3");
   /* The booking waits: its marks are not stale. */
@@ -554,7 +489,7 @@ test_slot_without_booking_rule (Fixture       *f,
   /* The next sync reads it once and the mirror equals the server. */
   mk_test_server_clear_faults (f->server);
   mk_test_server_reset_request_counts (f->server);
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   g_assert_cmpuint (mk_test_server_get_request_count (f->server, "GET", "Slot/slot-free-3"), ==, 1);
   g_clear_pointer (&status, g_free);
   status = mirror_status (f, "Slot", "slot-free-3");
@@ -567,7 +502,7 @@ test_slot_without_booking_rule (Fixture       *f,
 
   /* Nothing left to read. */
   mk_test_server_reset_request_counts (f->server);
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   g_assert_cmpuint (mk_test_server_get_request_count (f->server, "GET", "Slot/"), ==, 0);
   g_assert_cmpuint (stats.updated, ==, 0);
 }
@@ -584,7 +519,7 @@ test_local_mark_deleted (Fixture       *f,
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *busy = NULL;
 
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   json = mk_store_get_json (f->store, "Slot", "slot-free-4", &error);
   g_assert_no_error (error);
   node = parse (json);
@@ -595,7 +530,7 @@ test_local_mark_deleted (Fixture       *f,
   g_assert_true (mk_test_server_delete (f->server, "Slot", "slot-free-4", &error));
   g_assert_no_error (error);
 
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   g_assert_cmpuint (stats.deleted, ==, 1);
   gone = mk_store_get_resource (f->store, "Slot", "slot-free-4", &error);
   g_assert_error (error, MK_STORE_ERROR, MK_STORE_ERROR_NOT_FOUND);
@@ -620,7 +555,7 @@ test_create_twice (Fixture       *f,
   gint64 seq;
   guint before;
 
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   before = mk_test_server_count_resources (f->server, "Appointment");
   local_id = book_offline (f, "slot-free-3");
 
@@ -632,14 +567,14 @@ test_create_twice (Fixture       *f,
   json = g_strdup (entry->json);
   if_none_exist = g_strdup (entry->if_none_exist);
 
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   g_assert_cmpuint (stats.pushed, ==, 1);
   g_assert_cmpuint (mk_test_server_count_resources (f->server, "Appointment"), ==, before + 1);
 
   g_assert_true (mk_store_queue_edit (f->store, MK_OUTBOX_CREATE, json, if_none_exist, now,
                                       &seq, &error));
   g_assert_no_error (error);
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   g_assert_cmpuint (stats.pushed, ==, 1);
   g_assert_cmpuint (mk_test_server_count_resources (f->server, "Appointment"), ==, before + 1);
   g_assert_cmpuint (mk_test_server_get_request_count (f->server, "POST", "Appointment"), ==, 2);
@@ -657,7 +592,7 @@ test_conflict (Fixture       *f,
   g_autofree char *status = NULL;
   MkOutboxEntry *entry;
 
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   g_assert_true (mk_edits_cancel_appointment (f->store, f->clock, "appt-next-week", NULL, &error));
   g_assert_no_error (error);
   g_assert_true (mk_test_server_touch (f->server, "Appointment", "appt-next-week", &error));
@@ -702,7 +637,7 @@ test_lost_update_answer (Fixture       *f,
   g_autofree char *text = NULL;
   MkOutboxEntry *entry;
 
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   g_assert_true (mk_edits_cancel_appointment (f->store, f->clock, "appt-next-week", "Передумала", &error));
   g_assert_no_error (error);
   entries = mk_store_list_outbox (f->store, MK_OUTBOX_PENDING, &error);
@@ -729,7 +664,7 @@ test_lost_update_answer (Fixture       *f,
   g_assert_nonnull (response);
 
   /* The retry: 412 on the stale If-Match, and the server has our edit. */
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   g_assert_cmpuint (stats.conflicts, ==, 0);
   g_assert_cmpuint (stats.pushed, ==, 1);
   g_assert_cmpuint (mk_store_count_outbox (f->store, NULL), ==, 0);
@@ -747,7 +682,7 @@ test_retry_after (Fixture       *f,
   MkSyncStats stats;
 
   mk_test_server_add_fault (f->server, MK_TEST_FAULT_STATUS_503, "Observation", 1);
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   g_assert_cmpuint (mk_test_server_get_request_count (f->server, "GET", "Observation"), ==, 2);
   assert_mirror_equals_server (f);
 }
@@ -773,7 +708,7 @@ test_truncated_page (Fixture       *f,
   g_assert_nonnull (sync_error);
 
   mk_test_server_clear_faults (f->server);
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   assert_mirror_equals_server (f);
 }
 
@@ -798,7 +733,7 @@ test_bad_answers (Fixture       *f,
   {
     MkSyncStats stats;
 
-    assert_sync_ok (f, &stats);
+    mk_sync_fixture_run (f, &stats);
   }
   assert_mirror_equals_server (f);
 }
@@ -811,7 +746,7 @@ test_tls (gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autofree char *sync_error = NULL;
 
-  fixture_start (&f, GPOINTER_TO_INT (data));
+  mk_sync_fixture_start (&f, GPOINTER_TO_INT (data), NULL, MK_ACCOUNT_ROLE_PATIENT, MK_DEMO_PATIENT_ID);
   g_assert_false (mk_sync_run (f.sync, &stats, NULL, &error));
   g_assert_error (error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_TLS);
   g_test_message ("TLS: %s", error->message);
@@ -829,7 +764,7 @@ test_unauthorized (Fixture       *f,
   g_autoptr(GError) error = NULL;
   guint before;
 
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   mk_test_server_expire_token (f->server);
   mk_test_server_reset_request_counts (f->server);
 
@@ -895,7 +830,7 @@ test_cancel (Fixture       *f,
   assert_integrity (f);
 
   mk_sync_set_progress_func (f->sync, NULL, NULL, NULL);
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   assert_mirror_equals_server (f);
 }
 
@@ -940,7 +875,7 @@ test_binary (Fixture       *f,
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *tampered = NULL;
 
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
 
   content = mk_sync_fetch_binary (f->sync, "bin-spravka", &content_type, NULL, &error);
   g_assert_no_error (error);
@@ -1013,11 +948,11 @@ test_new_document (Fixture       *f,
 {
   MkSyncStats stats;
 
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   add_document (f, "doc-new", "Выписка", "Выписка");
 
   mk_test_server_reset_request_counts (f->server);
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   g_assert_true (mirror_has (f, "DocumentReference", "doc-new"));
   g_assert_true (mirror_has (f, "Binary", "bin-doc-new"));
   g_assert_cmpuint (mk_test_server_get_request_count (f->server, "GET", "Binary"), ==, 1);
@@ -1025,7 +960,7 @@ test_new_document (Fixture       *f,
   assert_mirror_equals_server (f);
 
   mk_test_server_reset_request_counts (f->server);
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   g_assert_cmpuint (mk_test_server_get_request_count (f->server, NULL, "Binary"), ==, 0);
 }
 
@@ -1039,11 +974,11 @@ test_file_retried (Fixture       *f,
   MkSyncStats stats;
   g_autoptr(GError) error = NULL;
 
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   add_document (f, "doc-bad", "испорчено", "Справка");
 
   mk_test_server_reset_request_counts (f->server);
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   g_assert_true (mirror_has (f, "DocumentReference", "doc-bad"));
   g_assert_false (mirror_has (f, "Binary", "bin-doc-bad"));
   g_assert_cmpuint (mk_test_server_get_request_count (f->server, "GET", "Binary/bin-doc-bad"), ==, 1);
@@ -1060,7 +995,7 @@ test_file_retried (Fixture       *f,
 
   mk_test_server_clear_faults (f->server);
   mk_test_server_reset_request_counts (f->server);
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   g_assert_true (mirror_has (f, "Binary", "bin-doc-bad"));
   g_assert_cmpuint (mk_test_server_get_request_count (f->server, "GET", "Binary"), ==, 1);
   assert_mirror_equals_server (f);
@@ -1075,19 +1010,19 @@ test_file_missing (Fixture       *f,
   MkSyncStats stats;
   g_autoptr(GError) error = NULL;
 
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   add_document (f, "doc-gone", "Выписка", "Выписка");
   g_assert_true (mk_test_server_delete (f->server, "Binary", "bin-doc-gone", &error));
   g_assert_no_error (error);
 
   mk_test_server_reset_request_counts (f->server);
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   g_assert_true (mirror_has (f, "DocumentReference", "doc-gone"));
   g_assert_false (mirror_has (f, "Binary", "bin-doc-gone"));
   g_assert_cmpuint (mk_test_server_get_request_count (f->server, "GET", "Binary/bin-doc-gone"), ==, 1);
 
   add_document (f, "doc-gone", "Выписка", "Выписка");
-  assert_sync_ok (f, &stats);
+  mk_sync_fixture_run (f, &stats);
   g_assert_true (mirror_has (f, "Binary", "bin-doc-gone"));
 }
 
