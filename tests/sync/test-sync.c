@@ -964,6 +964,23 @@ test_new_document (Fixture       *f,
   g_assert_cmpuint (mk_test_server_get_request_count (f->server, NULL, "Binary"), ==, 0);
 }
 
+/* A sync that completes and stores the document @doc but not its file,
+ * asked for once. */
+static void
+sync_without_file (Fixture    *f,
+                   const char *doc)
+{
+  MkSyncStats stats;
+  g_autofree char *binary = g_strconcat ("bin-", doc, NULL);
+  g_autofree char *path = g_strconcat ("Binary/", binary, NULL);
+
+  mk_test_server_reset_request_counts (f->server);
+  mk_sync_fixture_run (f, &stats);
+  g_assert_true (mirror_has (f, "DocumentReference", doc));
+  g_assert_false (mirror_has (f, "Binary", binary));
+  g_assert_cmpuint (mk_test_server_get_request_count (f->server, "GET", path), ==, 1);
+}
+
 /* A file that could not be stored is asked for again on the next sync:
  * after a SHA-1 mismatch (the sync goes on) and after a server error (the
  * sync fails). */
@@ -977,11 +994,7 @@ test_file_retried (Fixture       *f,
   mk_sync_fixture_run (f, &stats);
   add_document (f, "doc-bad", "испорчено", "Справка");
 
-  mk_test_server_reset_request_counts (f->server);
-  mk_sync_fixture_run (f, &stats);
-  g_assert_true (mirror_has (f, "DocumentReference", "doc-bad"));
-  g_assert_false (mirror_has (f, "Binary", "bin-doc-bad"));
-  g_assert_cmpuint (mk_test_server_get_request_count (f->server, "GET", "Binary/bin-doc-bad"), ==, 1);
+  sync_without_file (f, "doc-bad");
 
   /* The server's file is right now, but the server fails. */
   add_document (f, "doc-bad", "Справка", "Справка");
@@ -1015,11 +1028,7 @@ test_file_missing (Fixture       *f,
   g_assert_true (mk_test_server_delete (f->server, "Binary", "bin-doc-gone", &error));
   g_assert_no_error (error);
 
-  mk_test_server_reset_request_counts (f->server);
-  mk_sync_fixture_run (f, &stats);
-  g_assert_true (mirror_has (f, "DocumentReference", "doc-gone"));
-  g_assert_false (mirror_has (f, "Binary", "bin-doc-gone"));
-  g_assert_cmpuint (mk_test_server_get_request_count (f->server, "GET", "Binary/bin-doc-gone"), ==, 1);
+  sync_without_file (f, "doc-gone");
 
   add_document (f, "doc-gone", "Выписка", "Выписка");
   mk_sync_fixture_run (f, &stats);
