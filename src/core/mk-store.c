@@ -1205,23 +1205,20 @@ import_ndjson (MkStore        *self,
   return TRUE;
 }
 
-gboolean
-mk_store_import_json (MkStore        *self,
-                      const char     *data,
-                      gssize          length,
-                      MkImportStats **stats_out,
-                      GError        **error)
+/* The transaction and statistics around one import; @root NULL: parse
+ * @data here (JSON or NDJSON). */
+static gboolean
+import_text (MkStore        *self,
+             JsonNode       *root,
+             const char     *data,
+             gsize           length,
+             MkImportStats **stats_out,
+             GError        **error)
 {
   g_autoptr(MkImportStats) stats = NULL;
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) parse_error = NULL;
   gboolean ok;
-
-  g_return_val_if_fail (MK_IS_STORE (self), FALSE);
-  g_return_val_if_fail (data != NULL || length == 0, FALSE);
-
-  if (length < 0)
-    length = strlen (data);
 
   stats = g_new0 (MkImportStats, 1);
   stats->stored = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -1231,7 +1228,11 @@ mk_store_import_json (MkStore        *self,
   if (!mk_store_begin (self, error))
     return FALSE;
 
-  if (looks_like_ndjson (parser, data, length))
+  if (root != NULL)
+    {
+      ok = import_root (self, root, data, length, stats, error);
+    }
+  else if (looks_like_ndjson (parser, data, length))
     {
       ok = import_ndjson (self, parser, data, length, stats, error);
     }
@@ -1274,6 +1275,37 @@ mk_store_import_json (MkStore        *self,
     *stats_out = g_steal_pointer (&stats);
 
   return TRUE;
+}
+
+gboolean
+mk_store_import_json (MkStore        *self,
+                      const char     *data,
+                      gssize          length,
+                      MkImportStats **stats_out,
+                      GError        **error)
+{
+  g_return_val_if_fail (MK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+
+  if (length < 0)
+    length = strlen (data);
+
+  return import_text (self, NULL, data, length, stats_out, error);
+}
+
+gboolean
+mk_store_import_parsed (MkStore        *self,
+                        JsonNode       *root,
+                        const char     *data,
+                        gsize           length,
+                        MkImportStats **stats_out,
+                        GError        **error)
+{
+  g_return_val_if_fail (MK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (root != NULL, FALSE);
+  g_return_val_if_fail (data != NULL, FALSE);
+
+  return import_text (self, root, data, length, stats_out, error);
 }
 
 /* For the outbox (mk-store-outbox.c): stores one resource unconditionally,

@@ -78,6 +78,15 @@ gboolean       mk_store_import_json         (MkStore        *self,
                                              gssize          length,
                                              MkImportStats **stats,
                                              GError        **error);
+/* The same for a JSON document already parsed: @root must be the parse of
+ * @data (whose text is what gets stored); saves a second parse when the
+ * caller (the sync's client) has already checked and parsed it. */
+gboolean       mk_store_import_parsed       (MkStore        *self,
+                                             JsonNode       *root,
+                                             const char     *data,
+                                             gsize           length,
+                                             MkImportStats **stats,
+                                             GError        **error);
 
 /* The stored JSON text: the resource object as received, re-serialized
  * compactly; every member (unknown fields, extensions) kept. */

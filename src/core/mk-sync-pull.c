@@ -437,7 +437,7 @@ store_page (MkSyncRun   *run,
 
   if (!mk_store_begin (run->store, error))
     return FALSE;
-  if (!mk_store_import_json (run->store, data, length, &import_stats, error) ||
+  if (!mk_store_import_parsed (run->store, response->json, data, length, &import_stats, error) ||
       (key != NULL && !mk_store_set_sync_state (run->store, key, since, next_url, error)) ||
       !mk_store_commit (run->store, error))
     {

@@ -664,7 +664,7 @@ fetch_binary (MkSyncRun   *run,
     }
 
   body = g_bytes_get_data (response->body, &body_len);
-  if (!mk_store_import_json (self->store, body, body_len, &import_stats, error))
+  if (!mk_store_import_parsed (self->store, response->json, body, body_len, &import_stats, error))
     goto out;
 
   if (content_type != NULL)
