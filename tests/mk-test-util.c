@@ -4,6 +4,12 @@
  */
 #include "config.h"
 
+#include <signal.h>
+#include <string.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
@@ -27,6 +33,15 @@ mk_test_remove_tree (const char *path)
         }
     }
   g_remove (path);
+}
+
+gboolean
+mk_test_skip_if (const char *reason)
+{
+  if (reason == NULL)
+    return FALSE;
+  g_test_skip (reason);
+  return TRUE;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -313,4 +328,150 @@ mk_test_make_certificate (const char  *dir,
   if (cert_file != NULL)
     *cert_file = g_steal_pointer (&cert);
   return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Servers of node, from npm */
+
+static void
+line_read_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  char **line = user_data;
+
+  *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, NULL);
+  if (*line == NULL)
+    *line = g_strdup ("");
+}
+
+/* The server goes when the test goes, even when it aborts. */
+static void
+die_with_parent (gpointer user_data)
+{
+#ifdef __linux__
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+#endif
+}
+
+GSubprocess *
+mk_test_start_node_server (const char          *npm_dir,
+                           const char * const  *argv,
+                           GSubprocessFlags     flags,
+                           guint                timeout,
+                           GDataInputStream   **out,
+                           char               **url,
+                           GError             **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) stdout_stream = NULL;
+  g_autofree char *line = NULL;
+  gboolean timed_out = FALSE;
+  guint timeout_id;
+
+  g_ptr_array_add (args, (gpointer) "node");
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer) argv[i]);
+  g_ptr_array_add (args, NULL);
+
+  g_subprocess_launcher_set_cwd (launcher, npm_dir);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, error);
+  if (process == NULL)
+    return NULL;
+
+  stdout_stream = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  timeout_id = g_timeout_add_seconds (timeout, flag_timeout_cb, &timed_out);
+  g_data_input_stream_read_line_async (stdout_stream, G_PRIORITY_DEFAULT, NULL, line_read_cb, &line);
+  while (line == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (line == NULL || !g_str_has_prefix (line, "listening on "))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the server of %s did not start", argv[0]);
+      mk_test_stop_process (&process);
+      return NULL;
+    }
+  g_source_remove (timeout_id);
+
+  *url = g_strdup (line + strlen ("listening on "));
+  if (out != NULL)
+    *out = g_steal_pointer (&stdout_stream);
+  return g_steal_pointer (&process);
+}
+
+void
+mk_test_stop_process (GSubprocess **process)
+{
+  if (*process == NULL)
+    return;
+  g_subprocess_force_exit (*process);
+  g_subprocess_wait (*process, NULL, NULL);
+  g_clear_object (process);
+}
+
+SoupSession *
+mk_test_new_session (const char *ca_file,
+                     guint       timeout)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsDatabase) trust = g_tls_file_database_new (ca_file, &error);
+
+  g_assert_no_error (error);
+  return soup_session_new_with_options ("timeout", timeout, "tls-database", trust, NULL);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Where secrets are, and are not */
+
+gboolean
+mk_test_bytes_contain (const char *data,
+                       gsize       len,
+                       const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (gsize i = 0; n <= len && i <= len - n; i++)
+    {
+      if (memcmp (data + i, needle, n) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+mk_test_file_contains (const char *path,
+                       const char *needle)
+{
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  return g_file_get_contents (path, &data, &len, NULL) &&
+         mk_test_bytes_contain (data, len, needle);
+}
+
+const SecretSchema *
+mk_test_token_schema (void)
+{
+  static const SecretSchema schema = {
+    "io.github.medkarta.Medkarta.Token", SECRET_SCHEMA_NONE,
+    { { "account", SECRET_SCHEMA_ATTRIBUTE_STRING }, { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 } },
+  };
+
+  return &schema;
+}
+
+guint
+mk_test_count_tokens (void)
+{
+  g_autoptr(GError) error = NULL;
+  GList *items = secret_password_search_sync (mk_test_token_schema (), SECRET_SEARCH_ALL, NULL, &error, NULL);
+  guint n = g_list_length (items);
+
+  g_assert_no_error (error);
+  g_list_free_full (items, g_object_unref);
+  return n;
 }

@@ -4,13 +4,17 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
+#include <libsecret/secret.h>
+#include <libsoup/soup.h>
 
 #include "mk-store.h"
 
 G_BEGIN_DECLS
 
 void       mk_test_remove_tree  (const char          *path);
+/* Skips the test, saying @reason, unless @reason is NULL; TRUE when it did. */
+gboolean   mk_test_skip_if      (const char          *reason);
 
 /* A new store in a new temporary directory (@tmpl as for g_dir_make_tmp());
  * the file is dir/@subdir/medkarta.db, or dir/medkarta.db when @subdir is
@@ -83,5 +87,41 @@ gboolean   mk_test_make_certificate (const char      *dir,
                                      char           **key_file,
                                      char           **cert_file,
                                      GError         **error);
+
+/* Starts `node @argv…` (@argv: the script and its arguments, NULL-terminated)
+ * in @npm_dir, its stdout a pipe, with @flags added; on Linux it gets
+ * SIGTERM when the test goes, even when it aborts. Waits at most @timeout
+ * seconds for its first line, "listening on URL". Returns the process, the
+ * URL in @url and, when @out is not NULL, its stdout kept open (the server
+ * may print more); FALSE with @error when it did not start. */
+GSubprocess *mk_test_start_node_server (const char         *npm_dir,
+                                        const char * const *argv,
+                                        GSubprocessFlags    flags,
+                                        guint               timeout,
+                                        GDataInputStream  **out,
+                                        char              **url,
+                                        GError            **error);
+/* Kills *@process, waits for it and clears it (nothing when NULL). */
+void       mk_test_stop_process (GSubprocess        **process);
+
+/* A session that trusts the certificates of @ca_file (asserts it loads);
+ * @timeout in seconds. */
+SoupSession *mk_test_new_session (const char         *ca_file,
+                                  guint               timeout);
+
+/* Whether the @len bytes at @data hold @needle (memmem() is a GNU extension). */
+gboolean   mk_test_bytes_contain (const char         *data,
+                                  gsize               len,
+                                  const char         *needle);
+/* Whether the file @path can be read and holds @needle. */
+gboolean   mk_test_file_contains (const char         *path,
+                                  const char         *needle);
+
+/* The schema of Medkarta's tokens in the Secret Service (attributes
+ * "account" and "kind"), spelled out here rather than taken from
+ * src/core so that a change to it shows in the tests. */
+const SecretSchema *mk_test_token_schema (void);
+/* How many items of that schema the keyring holds, of every account. */
+guint      mk_test_count_tokens (void);
 
 G_END_DECLS

@@ -8,175 +8,23 @@
  */
 #include <string.h>
 
-#include <libsoup/soup.h>
-
 #include "mk-account.h"
 #include "mk-auth.h"
 #include "mk-secret.h"
+#include "mk-test-browser.h"
 #include "mk-test-util.h"
 
 #define CLIENT_ID "medkarta-test"
 #define PATIENT_ID "pat-1042"
-#define NPM_CI_TIMEOUT_SECONDS 240
-#define START_TIMEOUT_SECONDS 30
 
 static char *skip_reason;
 static char *tmp_dir;
-static char *cert_file;
-static char *fhir_base;
-static GSubprocess *server;
-static GDataInputStream *server_out;   /* kept open: the server may print more */
-
-/* ------------------------------------------------------------------ */
-/* Set-up: npm ci into the build tree, a certificate, the server        */
-
-static gboolean
-wait_timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-/* The npm packages live in <build>/tests/auth/npm; installed again when the
- * lock file changed. */
-static void
-line_read_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  char **line = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, &error);
-  if (*line == NULL)
-    *line = g_strdup ("");
-}
-
-static gboolean
-start_server (const char  *npm_dir,
-              GError     **error)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autofree char *key = g_build_filename (tmp_dir, "key.pem", NULL);
-  g_autofree char *line = NULL;
-  gboolean timed_out = FALSE;
-  guint timeout_id;
-
-  g_subprocess_launcher_set_cwd (launcher, npm_dir);
-  server = g_subprocess_launcher_spawn (launcher, error, "node", "smart-server.mjs",
-                                        cert_file, key, CLIENT_ID, PATIENT_ID, NULL);
-  if (server == NULL)
-    return FALSE;
-
-  server_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
-  timeout_id = g_timeout_add_seconds (START_TIMEOUT_SECONDS, wait_timeout_cb, &timed_out);
-  g_data_input_stream_read_line_async (server_out, G_PRIORITY_DEFAULT, NULL, line_read_cb, &line);
-  while (line == NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (line == NULL || !g_str_has_prefix (line, "listening on "))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the SMART server did not start");
-      return FALSE;
-    }
-  g_source_remove (timeout_id);
-
-  fhir_base = g_strdup (line + strlen ("listening on "));
-  return TRUE;
-}
-
-/* ------------------------------------------------------------------ */
-/* The browser                                                          */
-
-typedef struct
-{
-  char     *url;
-  gboolean  tamper_state;
-  guint     status;     /* of the last page */
-  char     *page;
-  char     *error;
-} Browser;
-
-static gpointer
-browser_thread (gpointer data)
-{
-  Browser *browser = data;
-  g_autoptr(GTlsDatabase) trust = g_tls_file_database_new (cert_file, NULL);
-  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 20,
-                                                                  "tls-database", trust,
-                                                                  NULL);
-  g_autofree char *url = g_strdup (browser->url);
-
-  soup_session_add_feature_by_type (session, SOUP_TYPE_COOKIE_JAR);
-
-  for (guint hop = 0; hop < 20; hop++)
-    {
-      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-      g_autoptr(GBytes) body = NULL;
-      g_autoptr(GError) error = NULL;
-      const char *location;
-
-      soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
-      body = soup_session_send_and_read (session, msg, NULL, &error);
-      if (body == NULL)
-        {
-          browser->error = g_strdup (error->message);
-          return NULL;
-        }
-
-      location = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Location");
-      if (!SOUP_STATUS_IS_REDIRECTION (soup_message_get_status (msg)) || location == NULL)
-        {
-          browser->status = soup_message_get_status (msg);
-          browser->page = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-          return NULL;
-        }
-
-      {
-        g_autofree char *base = g_uri_to_string (soup_message_get_uri (msg));
-
-        g_free (url);
-        url = g_uri_resolve_relative (base, location, G_URI_FLAGS_NONE, NULL);
-      }
-      g_assert_nonnull (url);
-
-      /* An attacker's redirect: the right code, somebody else's state. */
-      if (browser->tamper_state && g_str_has_prefix (url, "http://127.0.0.1:"))
-        {
-          g_autoptr(GRegex) regex = g_regex_new ("state=[^&]*", 0, 0, NULL);
-          char *tampered = g_regex_replace_literal (regex, url, -1, 0, "state=forged", 0, NULL);
-
-          g_free (url);
-          url = tampered;
-        }
-    }
-
-  browser->error = g_strdup ("too many redirects");
-  return NULL;
-}
-
-static void
-browser_free (Browser *browser)
-{
-  g_free (browser->url);
-  g_free (browser->page);
-  g_free (browser->error);
-  g_free (browser);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Browser, browser_free)
+static MkTestSmartServer *server;
+static const char *cert_file;          /* the server's */
+static const char *fhir_base;
 
 /* ------------------------------------------------------------------ */
 /* Tests                                                                */
-
-static gboolean
-check_ready (void)
-{
-  if (skip_reason != NULL)
-    {
-      g_test_skip (skip_reason);
-      return FALSE;
-    }
-  return TRUE;
-}
 
 static MkAccount *
 new_account (void)
@@ -206,33 +54,6 @@ start_login (MkAccount *account)
   return login;
 }
 
-/* memmem() is a GNU extension */
-static gboolean
-bytes_contain (const char *data,
-               gsize       len,
-               const char *needle)
-{
-  gsize n = strlen (needle);
-
-  for (gsize i = 0; n <= len && i <= len - n; i++)
-    {
-      if (memcmp (data + i, needle, n) == 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static gboolean
-file_contains (const char *path,
-               const char *needle)
-{
-  g_autofree char *data = NULL;
-  gsize len = 0;
-
-  return g_file_get_contents (path, &data, &len, NULL) &&
-         bytes_contain (data, len, needle);
-}
-
 static void
 test_discover (void)
 {
@@ -241,7 +62,7 @@ test_discover (void)
   g_autofree char *issuer = NULL;
   g_autofree char *elsewhere = NULL;
 
-  if (!check_ready ())
+  if (mk_test_skip_if (skip_reason))
     return;
 
   config = mk_auth_discover (fhir_base, cert_file, NULL, &error);
@@ -272,8 +93,7 @@ test_login_and_refresh (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(MkAccount) account = NULL;
   g_autoptr(MkSmartLogin) login = NULL;
-  g_autoptr(Browser) browser = g_new0 (Browser, 1);
-  g_autoptr(GThread) thread = NULL;
+  g_autoptr(MkTestBrowser) browser = mk_test_browser_new (MK_TEST_BROWSER_SIGN_IN, cert_file);
   g_autoptr(MkSecretToken) access = NULL;
   g_autoptr(MkSecretToken) refresh = NULL;
   g_autoptr(MkSecretToken) access2 = NULL;
@@ -284,19 +104,15 @@ test_login_and_refresh (void)
   g_autofree char *db = NULL;
   g_autofree char *wal = NULL;
   g_autoptr(GHashTable) params = NULL;
-  const char *query;
 
-  if (!check_ready ())
+  if (mk_test_skip_if (skip_reason))
     return;
 
   account = new_account ();
   login = start_login (account);
 
   g_assert_true (g_str_has_prefix (mk_smart_login_get_redirect_uri (login), "http://127.0.0.1:"));
-  query = strchr (mk_smart_login_get_authorize_url (login), '?');
-  g_assert_nonnull (query);
-  params = g_uri_parse_params (query + 1, -1, "&", G_URI_PARAMS_NONE, &error);
-  g_assert_no_error (error);
+  params = mk_test_authorize_params (mk_smart_login_get_authorize_url (login));
   g_assert_cmpstr (g_hash_table_lookup (params, "response_type"), ==, "code");
   g_assert_cmpstr (g_hash_table_lookup (params, "client_id"), ==, CLIENT_ID);
   g_assert_cmpstr (g_hash_table_lookup (params, "redirect_uri"), ==, mk_smart_login_get_redirect_uri (login));
@@ -306,11 +122,10 @@ test_login_and_refresh (void)
   g_assert_cmpuint (strlen (g_hash_table_lookup (params, "code_challenge")), ==, 43);
   g_assert_cmpuint (strlen (g_hash_table_lookup (params, "state")), >=, 16);
 
-  browser->url = g_strdup (mk_smart_login_get_authorize_url (login));
-  thread = g_thread_new ("browser", browser_thread, browser);
+  mk_test_browser_open (browser, mk_smart_login_get_authorize_url (login));
   g_assert_true (mk_smart_login_wait (login, NULL, &error));
   g_assert_no_error (error);
-  g_thread_join (g_steal_pointer (&thread));
+  mk_test_browser_join (browser);
 
   g_assert_null (browser->error);
   g_assert_cmpuint (browser->status, ==, 200);
@@ -339,9 +154,9 @@ test_login_and_refresh (void)
   g_assert_no_error (error);
   db = g_build_filename (store_dir, MK_STORE_FILE_NAME, NULL);
   wal = g_strconcat (db, "-wal", NULL);
-  g_assert_true (file_contains (db, PATIENT_ID) || file_contains (wal, PATIENT_ID));
-  g_assert_false (file_contains (db, access) || file_contains (wal, access));
-  g_assert_false (file_contains (db, refresh) || file_contains (wal, refresh));
+  g_assert_true (mk_test_file_contains (db, PATIENT_ID) || mk_test_file_contains (wal, PATIENT_ID));
+  g_assert_false (mk_test_file_contains (db, access) || mk_test_file_contains (wal, access));
+  g_assert_false (mk_test_file_contains (db, refresh) || mk_test_file_contains (wal, refresh));
 
   /* Refresh once: both tokens are new (the server rotates refresh tokens). */
   g_assert_true (mk_auth_refresh (account, NULL, &error));
@@ -381,21 +196,18 @@ test_wrong_state (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(MkAccount) account = NULL;
   g_autoptr(MkSmartLogin) login = NULL;
-  g_autoptr(Browser) browser = g_new0 (Browser, 1);
-  g_autoptr(GThread) thread = NULL;
+  g_autoptr(MkTestBrowser) browser = mk_test_browser_new (MK_TEST_BROWSER_FORGE_STATE, cert_file);
   g_autoptr(MkSecretToken) access = NULL;
 
-  if (!check_ready ())
+  if (mk_test_skip_if (skip_reason))
     return;
 
   account = new_account ();
   login = start_login (account);
-  browser->url = g_strdup (mk_smart_login_get_authorize_url (login));
-  browser->tamper_state = TRUE;
-  thread = g_thread_new ("browser", browser_thread, browser);
+  mk_test_browser_open (browser, mk_smart_login_get_authorize_url (login));
   g_assert_false (mk_smart_login_wait (login, NULL, &error));
   g_assert_error (error, MK_AUTH_ERROR, MK_AUTH_ERROR_STATE_MISMATCH);
-  g_thread_join (g_steal_pointer (&thread));
+  mk_test_browser_join (browser);
 
   g_assert_null (browser->error);
   g_assert_cmpuint (browser->status, ==, 400);
@@ -414,24 +226,21 @@ test_access_denied (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(MkAccount) account = NULL;
   g_autoptr(MkSmartLogin) login = NULL;
-  g_autoptr(Browser) browser = g_new0 (Browser, 1);
-  g_autoptr(GThread) thread = NULL;
-  g_autoptr(GHashTable) params = NULL;
+  g_autoptr(MkTestBrowser) browser = mk_test_browser_new (MK_TEST_BROWSER_DENY, cert_file);
+  g_autofree char *redirect_uri = NULL;
 
-  if (!check_ready ())
+  if (mk_test_skip_if (skip_reason))
     return;
 
   account = new_account ();
   login = start_login (account);
-  params = g_uri_parse_params (strchr (mk_smart_login_get_authorize_url (login), '?') + 1, -1,
-                               "&", G_URI_PARAMS_NONE, NULL);
-  browser->url = g_strdup_printf ("%s?error=access_denied&state=%s",
-                                  mk_smart_login_get_redirect_uri (login),
-                                  (const char *) g_hash_table_lookup (params, "state"));
-  thread = g_thread_new ("browser", browser_thread, browser);
+  /* The browser goes back to the redirect_uri of the authorize URL. */
+  redirect_uri = mk_test_authorize_param (mk_smart_login_get_authorize_url (login), "redirect_uri");
+  g_assert_cmpstr (redirect_uri, ==, mk_smart_login_get_redirect_uri (login));
+  mk_test_browser_open (browser, mk_smart_login_get_authorize_url (login));
   g_assert_false (mk_smart_login_wait (login, NULL, &error));
   g_assert_error (error, MK_AUTH_ERROR, MK_AUTH_ERROR_DENIED);
-  g_thread_join (g_steal_pointer (&thread));
+  mk_test_browser_join (browser);
   g_assert_cmpuint (browser->status, ==, 200);
 }
 
@@ -450,7 +259,7 @@ test_timeout_and_cancel (void)
   g_autoptr(MkSmartLogin) login = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
 
-  if (!check_ready ())
+  if (mk_test_skip_if (skip_reason))
     return;
 
   account = new_account ();
@@ -472,29 +281,18 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *npm_dir = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
 
-  if (g_getenv ("MEDKARTA_TEST_KEYRING") == NULL)
-    skip_reason = g_strdup ("no test keyring: run under build-aux/test-session.sh");
-  else if (g_find_program_in_path ("node") == NULL || g_find_program_in_path ("npm") == NULL)
-    skip_reason = g_strdup ("node and npm are needed for the SMART server (oidc-provider)");
-  else if (g_find_program_in_path ("certtool") == NULL)
-    skip_reason = g_strdup ("certtool (gnutls-bin) is needed for the test certificate");
-
+  skip_reason = mk_test_smart_skip_reason ();
   if (skip_reason == NULL)
     {
       tmp_dir = g_dir_make_tmp ("medkarta-smart-XXXXXX", &error);
       g_assert_no_error (error);
-      npm_dir = mk_test_prepare_npm ("auth", "smart-server.mjs", "oidc-provider/package.json",
-                                 NPM_CI_TIMEOUT_SECONDS, &error);
-      g_assert_no_error (error);
-      g_assert_true (mk_test_make_certificate (tmp_dir, NULL, &cert_file, &error));
-      g_assert_no_error (error);
-      g_assert_true (start_server (npm_dir, &error));
-      g_assert_no_error (error);
+      server = mk_test_smart_server_start (tmp_dir, CLIENT_ID, PATIENT_ID, NULL, NULL);
+      cert_file = server->cert_file;
+      fhir_base = server->fhir_base;
     }
 
   g_test_add_func ("/smart/discover", test_discover);
@@ -505,13 +303,7 @@ main (int   argc,
 
   ret = g_test_run ();
 
-  if (server != NULL)
-    {
-      g_subprocess_force_exit (server);
-      g_subprocess_wait (server, NULL, NULL);
-      g_clear_object (&server);
-    }
-  g_clear_object (&server_out);
+  mk_test_smart_server_stop (server);
   if (tmp_dir != NULL)
     mk_test_remove_tree (tmp_dir);
 

@@ -3,7 +3,6 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include <string.h>
 
 #include <libsecret/secret.h>
 
@@ -114,11 +113,6 @@ test_accounts_apart (void)
 static void
 test_label (void)
 {
-  static const SecretSchema schema = {
-    "io.github.medkarta.Medkarta.Token", SECRET_SCHEMA_NONE,
-    { { "account", SECRET_SCHEMA_ATTRIBUTE_STRING }, { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { NULL, 0 } },
-  };
   g_autofree char *uuid = new_uuid ();
   g_autoptr(GError) error = NULL;
   GList *items;
@@ -130,7 +124,7 @@ test_label (void)
                                                    MK_TOKEN_ACCESS, "labelled", NULL, &error));
   g_assert_no_error (error);
 
-  items = secret_password_search_sync (&schema, SECRET_SEARCH_ALL, NULL, &error,
+  items = secret_password_search_sync (mk_test_token_schema (), SECRET_SEARCH_ALL, NULL, &error,
                                        "account", uuid, "kind", "access", NULL);
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_length (items), ==, 1);
@@ -140,34 +134,6 @@ test_label (void)
   }
   g_list_free_full (items, g_object_unref);
   g_assert_true (mk_secret_clear_tokens (uuid, NULL, &error));
-}
-
-/* memmem() is a GNU extension */
-static gboolean
-bytes_contain (const char *data,
-               gsize       len,
-               const char *needle)
-{
-  gsize n = strlen (needle);
-
-  for (gsize i = 0; n <= len && i <= len - n; i++)
-    {
-      if (memcmp (data + i, needle, n) == 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static gboolean
-file_contains (const char *path,
-               const char *needle)
-{
-  g_autofree char *data = NULL;
-  gsize len = 0;
-
-  if (!g_file_get_contents (path, &data, &len, NULL))
-    return FALSE;
-  return bytes_contain (data, len, needle);
 }
 
 /* The bearer method, and no token in the store file (nor its WAL). */
@@ -212,10 +178,10 @@ test_not_in_store (void)
   db = g_build_filename (dir, MK_STORE_FILE_NAME, NULL);
   wal = g_strconcat (db, "-wal", NULL);
   /* The check can see: the account's UUID is there. */
-  g_assert_true (file_contains (db, mk_account_get_uuid (account)) ||
-                 file_contains (wal, mk_account_get_uuid (account)));
-  g_assert_false (file_contains (db, secret));
-  g_assert_false (file_contains (wal, secret));
+  g_assert_true (mk_test_file_contains (db, mk_account_get_uuid (account)) ||
+                 mk_test_file_contains (wal, mk_account_get_uuid (account)));
+  g_assert_false (mk_test_file_contains (db, secret));
+  g_assert_false (mk_test_file_contains (wal, secret));
 
   g_assert_true (mk_auth_sign_out (account, NULL, &error));
   g_assert_null (mk_auth_lookup_access_token (account, NULL, &error));

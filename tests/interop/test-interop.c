@@ -47,12 +47,6 @@ static SoupSession *session;
 /* ------------------------------------------------------------------ */
 /* Processes                                                            */
 
-static gboolean
-wait_timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
 /* medkartactl ARGS… with a fixed clock; returns the exit status. */
 static int
 ctl (const char  *input,
@@ -95,55 +89,22 @@ ctl (const char  *input,
     *out = g_steal_pointer (&stdout_text);
   return g_subprocess_get_exit_status (process);
 }
-/* The npm packages live in <build>/tests/interop/npm; installed again when
- * the lock file changed. */
-static void
-line_read_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  char **line = user_data;
 
-  *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, NULL);
-  if (*line == NULL)
-    *line = g_strdup ("");
-}
-
+/* The server of tests/interop/fhir-server.mjs; its requests go to log_file.
+ * stdin is a pipe the server watches: it exits when the test ends, even
+ * when the test aborts. */
 static gboolean
 start_server (const char  *npm_dir,
               GError     **error)
 {
-  /* stdin is a pipe the server watches: it exits when the test ends, even
-   * when the test aborts. */
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDIN_PIPE);
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
-  gboolean timed_out = FALSE;
-  guint timeout_id;
-
   log_file = g_build_filename (tmp_dir, "requests.log", NULL);
-  g_subprocess_launcher_set_cwd (launcher, npm_dir);
-  server = g_subprocess_launcher_spawn (launcher, error, "node", "fhir-server.mjs",
-                                        cert_file, key_file, TOKEN, log_file, NULL);
-  if (server == NULL)
-    return FALSE;
+  {
+    const char *argv[] = { "fhir-server.mjs", cert_file, key_file, TOKEN, log_file, NULL };
 
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
-  timeout_id = g_timeout_add_seconds (START_TIMEOUT_SECONDS, wait_timeout_cb, &timed_out);
-  g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, line_read_cb, &line);
-  while (line == NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (line == NULL || !g_str_has_prefix (line, "listening on "))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the FHIR server did not start");
-      return FALSE;
-    }
-  g_source_remove (timeout_id);
-
-  fhir_base = g_strdup (line + strlen ("listening on "));
-  return TRUE;
+    server = mk_test_start_node_server (npm_dir, argv, G_SUBPROCESS_FLAGS_STDIN_PIPE, START_TIMEOUT_SECONDS,
+                                        NULL, &fhir_base, error);
+  }
+  return server != NULL;
 }
 
 /* "v20.11.1" → 20 */
@@ -161,7 +122,6 @@ static void
 set_up (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GTlsDatabase) trust = NULL;
   g_autofree char *npm_dir = NULL;
 
   if (g_getenv ("MEDKARTA_TEST_KEYRING") == NULL)
@@ -200,9 +160,7 @@ set_up (void)
   g_assert_true (start_server (npm_dir, &error));
   g_assert_no_error (error);
 
-  trust = g_tls_file_database_new (cert_file, &error);
-  g_assert_no_error (error);
-  session = soup_session_new_with_options ("timeout", 30, "tls-database", trust, NULL);
+  session = mk_test_new_session (cert_file, 30);
 }
 
 /* ------------------------------------------------------------------ */
@@ -644,12 +602,7 @@ main (int    argc,
   status = g_test_run ();
 
   g_clear_object (&session);
-  if (server != NULL)
-    {
-      g_subprocess_force_exit (server);
-      g_subprocess_wait (server, NULL, NULL);
-      g_clear_object (&server);
-    }
+  mk_test_stop_process (&server);
   if (tmp_dir != NULL)
     mk_test_remove_tree (tmp_dir);
   g_free (skip_reason);

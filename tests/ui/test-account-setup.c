@@ -19,14 +19,9 @@
 #include "config.h"
 
 #include <locale.h>
-#include <signal.h>
 #include <string.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 
 #include <glib/gi18n.h>
-#include <libsecret/secret.h>
 #include <libsoup/soup.h>
 
 #include "mk-account.h"
@@ -36,74 +31,33 @@
 #include "mk-demo.h"
 #include "mk-resource.h"
 #include "mk-secret.h"
+#include "mk-test-browser.h"
 #include "mk-test-server.h"
 #include "mk-ui-test-util.h"
 #include "mk-window.h"
 
 /* The demo card's patient: the one the provider puts in the token response. */
 #define PATIENT_ID MK_DEMO_PATIENT_ID
-#define NPM_CI_TIMEOUT_SECONDS 240
-#define START_TIMEOUT_SECONDS 30
 #define WAIT_SECONDS 60
 
 static char *skip_reason;
 static char *tmp_dir;
-static char *cert_file;
-static char *fhir_base;                /* the provider's /fhir, in front of the test server */
 static MkTestServer *fhir_server;
-static GSubprocess *smart_server;
-static GDataInputStream *smart_server_out;
+static MkTestSmartServer *smart_server;
+static const char *cert_file;          /* the provider's */
+static const char *fhir_base;          /* the provider's /fhir, in front of the test server */
 static MkApplication *app;
 
 /* ------------------------------------------------------------------ */
 /* The clinic                                                           */
-
-static gboolean
-flag_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-line_read_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  char **line = user_data;
-
-  *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, NULL);
-  if (*line == NULL)
-    *line = g_strdup ("");
-}
-
-/* The server goes when the test goes, even when it aborts. */
-static void
-die_with_parent (gpointer user_data)
-{
-#ifdef __linux__
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-#endif
-}
 
 static void
 start_clinic (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autofree char *npm_dir = NULL;
-  g_autofree char *key_file = NULL;
-  g_autofree char *line = NULL;
-  gboolean timed_out = FALSE;
-  guint timeout_id;
 
   tmp_dir = g_dir_make_tmp ("medkarta-account-setup-XXXXXX", &error);
-  g_assert_no_error (error);
-  npm_dir = mk_test_prepare_npm ("auth", "smart-server.mjs", "oidc-provider/package.json",
-                                 NPM_CI_TIMEOUT_SECONDS, &error);
-  g_assert_no_error (error);
-  g_assert_true (mk_test_make_certificate (tmp_dir, &key_file, &cert_file, &error));
   g_assert_no_error (error);
 
   /* The FHIR server: open to whoever reaches it; the provider in front
@@ -115,188 +69,42 @@ start_clinic (void)
   g_assert_true (mk_test_server_start (fhir_server, &error));
   g_assert_no_error (error);
 
-  g_subprocess_launcher_set_cwd (launcher, npm_dir);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  smart_server = g_subprocess_launcher_spawn (launcher, &error, "node", "smart-server.mjs",
-                                              cert_file, key_file, MK_ACCOUNT_DEFAULT_CLIENT_ID,
-                                              PATIENT_ID, mk_test_server_get_base_url (fhir_server),
-                                              mk_test_server_get_ca_file (fhir_server), NULL);
-  g_assert_no_error (error);
-
-  smart_server_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (smart_server));
-  timeout_id = g_timeout_add_seconds (START_TIMEOUT_SECONDS, flag_cb, &timed_out);
-  g_data_input_stream_read_line_async (smart_server_out, G_PRIORITY_DEFAULT, NULL, line_read_cb, &line);
-  while (line == NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (line == NULL || !g_str_has_prefix (line, "listening on "))
-    g_error ("The SMART server (smart-server.mjs) did not start");
-  g_source_remove (timeout_id);
-
-  fhir_base = g_strdup (line + strlen ("listening on "));
+  smart_server = mk_test_smart_server_start (tmp_dir, MK_ACCOUNT_DEFAULT_CLIENT_ID, PATIENT_ID,
+                                             mk_test_server_get_base_url (fhir_server),
+                                             mk_test_server_get_ca_file (fhir_server));
+  cert_file = smart_server->cert_file;
+  fhir_base = smart_server->fhir_base;
 }
 
 static void
 stop_clinic (void)
 {
-  if (smart_server != NULL)
-    {
-      g_subprocess_force_exit (smart_server);
-      g_subprocess_wait (smart_server, NULL, NULL);
-    }
-  g_clear_object (&smart_server_out);
-  g_clear_object (&smart_server);
+  g_clear_pointer (&smart_server, mk_test_smart_server_stop);
+  cert_file = NULL;
+  fhir_base = NULL;
   if (fhir_server != NULL)
     mk_test_server_stop (fhir_server);
   g_clear_object (&fhir_server);
   if (tmp_dir != NULL)
     mk_test_remove_tree (tmp_dir);
   g_clear_pointer (&tmp_dir, g_free);
-  g_clear_pointer (&cert_file, g_free);
-  g_clear_pointer (&fhir_base, g_free);
 }
 
 /* ------------------------------------------------------------------ */
 /* The browser                                                          */
 
-typedef enum
-{
-  BROWSER_SIGN_IN,        /* follows the provider's sign-in and consent */
-  BROWSER_FORGE_STATE,    /* the same, with somebody else's state at the end */
-  BROWSER_DENY,           /* goes straight back with error=access_denied */
-} BrowserMode;
-
-typedef struct
-{
-  BrowserMode  mode;
-  char        *url;       /* the authorize URL the assistant gave */
-  guint        n_opened;
-  GThread     *thread;
-  guint        status;    /* of the last page */
-  char        *page;
-  char        *error;
-} Browser;
-
-static char *
-authorize_param (const char *url,
-                 const char *name)
-{
-  g_autoptr(GHashTable) params = NULL;
-  const char *query = strchr (url, '?');
-
-  g_assert_nonnull (query);
-  params = g_uri_parse_params (query + 1, -1, "&", G_URI_PARAMS_NONE, NULL);
-  g_assert_nonnull (params);
-  return g_strdup (g_hash_table_lookup (params, name));
-}
-
-static gpointer
-browser_thread (gpointer data)
-{
-  Browser *browser = data;
-  g_autoptr(GTlsDatabase) trust = g_tls_file_database_new (cert_file, NULL);
-  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 20,
-                                                                  "tls-database", trust,
-                                                                  NULL);
-  g_autofree char *url = NULL;
-
-  soup_session_add_feature_by_type (session, SOUP_TYPE_COOKIE_JAR);
-
-  if (browser->mode == BROWSER_DENY)
-    {
-      g_autofree char *redirect = authorize_param (browser->url, "redirect_uri");
-      g_autofree char *state = authorize_param (browser->url, "state");
-      g_autofree char *escaped = g_uri_escape_string (state, NULL, FALSE);
-
-      url = g_strdup_printf ("%s?error=access_denied&state=%s", redirect, escaped);
-    }
-  else
-    url = g_strdup (browser->url);
-
-  for (guint hop = 0; hop < 20; hop++)
-    {
-      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-      g_autoptr(GBytes) body = NULL;
-      g_autoptr(GError) error = NULL;
-      g_autofree char *base = NULL;
-      const char *location;
-
-      soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
-      body = soup_session_send_and_read (session, msg, NULL, &error);
-      if (body == NULL)
-        {
-          browser->error = g_strdup (error->message);
-          return NULL;
-        }
-
-      location = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Location");
-      if (!SOUP_STATUS_IS_REDIRECTION (soup_message_get_status (msg)) || location == NULL)
-        {
-          browser->status = soup_message_get_status (msg);
-          browser->page = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-          return NULL;
-        }
-
-      base = g_uri_to_string (soup_message_get_uri (msg));
-      g_free (url);
-      url = g_uri_resolve_relative (base, location, G_URI_FLAGS_NONE, NULL);
-      if (url == NULL)
-        {
-          browser->error = g_strdup ("a redirect to an invalid address");
-          return NULL;
-        }
-
-      /* An attacker's redirect: the right code, somebody else's state. */
-      if (browser->mode == BROWSER_FORGE_STATE && g_str_has_prefix (url, "http://127.0.0.1:"))
-        {
-          g_autoptr(GRegex) regex = g_regex_new ("state=[^&]*", 0, 0, NULL);
-          char *forged = g_regex_replace_literal (regex, url, -1, 0, "state=forged", 0, NULL);
-
-          g_free (url);
-          url = forged;
-        }
-    }
-
-  browser->error = g_strdup ("too many redirects");
-  return NULL;
-}
-
 /* The assistant's "open-uri": the test's browser instead of the system's. */
 static gboolean
 on_open_uri (MkAccountSetup *setup,
              const char     *uri,
-             Browser        *browser)
+             MkTestBrowser  *browser)
 {
-  browser->n_opened++;
-  g_free (browser->url);
-  browser->url = g_strdup (uri);
-  g_assert_null (browser->thread);
-  browser->thread = g_thread_new ("browser", browser_thread, browser);
+  mk_test_browser_open (browser, uri);
   return TRUE;
-}
-
-static void
-browser_clear (Browser *browser)
-{
-  if (browser->thread != NULL)
-    g_thread_join (g_steal_pointer (&browser->thread));
-  g_clear_pointer (&browser->url, g_free);
-  g_clear_pointer (&browser->page, g_free);
-  g_clear_pointer (&browser->error, g_free);
 }
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                              */
-
-static gboolean
-check_ready (void)
-{
-  if (skip_reason != NULL)
-    {
-      g_test_skip (skip_reason);
-      return FALSE;
-    }
-  return TRUE;
-}
 
 typedef gboolean (*Condition) (gpointer data);
 
@@ -338,26 +146,45 @@ tr (const char *msgid)
   return g_dgettext (GETTEXT_PACKAGE, msgid);
 }
 
-/* The assistant the window opens for "Connect to a clinic server". */
+static void
+on_account_created (MkAccountSetup *setup,
+                    const char     *account_id,
+                    char          **out)
+{
+  g_free (*out);
+  *out = g_strdup (account_id);
+}
+
+/* A new main window in *@window, and the assistant it opens for "Connect
+ * to a clinic server": its browser is @browser, the id of the account it
+ * creates goes into *@created. */
 static MkAccountSetup *
-open_assistant (MkWindow *window)
+open_assistant (MkClock        *clock,
+                MkTestBrowser  *browser,
+                char          **created,
+                MkWindow      **window)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();   /* owned by GTK */
   MkAccountSetup *setup = NULL;
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.connect-server", NULL));
+  *window = mk_window_new (app, NULL, clock);
+  gtk_window_present (GTK_WINDOW (*window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (*window), "win.connect-server", NULL));
   mk_ui_test_spin ();
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
       g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
 
-      if (MK_IS_ACCOUNT_SETUP (toplevel) && gtk_window_get_transient_for (toplevel) == GTK_WINDOW (window))
+      if (MK_IS_ACCOUNT_SETUP (toplevel) && gtk_window_get_transient_for (toplevel) == GTK_WINDOW (*window))
         {
           g_assert_null (setup);
           setup = MK_ACCOUNT_SETUP (toplevel);
         }
     }
   g_assert_nonnull (setup);
+
+  g_signal_connect (setup, "open-uri", G_CALLBACK (on_open_uri), browser);
+  g_signal_connect (setup, "account-created", G_CALLBACK (on_account_created), created);
   return setup;
 }
 
@@ -373,43 +200,6 @@ discover (MkAccountSetup *setup)
   wait_for (setup_idle, setup, "Discovery");
   g_assert_null (mk_account_setup_get_error (setup));
   g_assert_cmpint (mk_account_setup_get_method (setup), ==, MK_ACCOUNT_SETUP_SMART);
-}
-
-/* Every token item of Medkarta's schema in the keyring. */
-static guint
-count_keyring_items (void)
-{
-  static const SecretSchema schema = {
-    "io.github.medkarta.Medkarta.Token", SECRET_SCHEMA_NONE,
-    {
-      { "account", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { NULL, 0 },
-    },
-  };
-  g_autoptr(GError) error = NULL;
-  GList *items = secret_password_search_sync (&schema, SECRET_SEARCH_ALL, NULL, &error, NULL);
-  guint n = g_list_length (items);
-
-  g_assert_no_error (error);
-  g_list_free_full (items, g_object_unref);
-  return n;
-}
-
-/* memmem() is a GNU extension */
-static gboolean
-bytes_contain (const char *data,
-               gsize       len,
-               const char *needle)
-{
-  gsize n = strlen (needle);
-
-  for (gsize i = 0; n <= len && i <= len - n; i++)
-    {
-      if (memcmp (data + i, needle, n) == 0)
-        return TRUE;
-    }
-  return FALSE;
 }
 
 /* Every regular file below @path (symbolic links not followed) into @files. */
@@ -458,7 +248,7 @@ assert_nowhere_but_keyring (const char *secret)
       gsize len = 0;
 
       g_assert_true (g_file_get_contents (files->pdata[i], &data, &len, NULL));
-      if (bytes_contain (data, len, secret))
+      if (mk_test_bytes_contain (data, len, secret))
         g_error ("A token is in %s", (const char *) files->pdata[i]);
     }
 
@@ -486,15 +276,6 @@ get_accounts (void)
   return g_settings_get_strv (settings, "accounts");
 }
 
-static void
-on_account_created (MkAccountSetup *setup,
-                    const char     *account_id,
-                    char          **out)
-{
-  g_free (*out);
-  *out = g_strdup (account_id);
-}
-
 /* Switches the messages to Russian (the catalogue built in <build>/po;
  * LANGUAGE was unset by main()) or back; FALSE when the machine has no
  * Russian locale. */
@@ -512,10 +293,7 @@ static guint
 fhir_get (const char *path,
           const char *token)
 {
-  g_autoptr(GTlsDatabase) trust = g_tls_file_database_new (cert_file, NULL);
-  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 20,
-                                                                  "tls-database", trust,
-                                                                  NULL);
+  g_autoptr(SoupSession) session = mk_test_new_session (cert_file, 20);
   g_autofree char *url = g_strconcat (fhir_base, "/", path, NULL);
   g_autofree char *authorization = g_strconcat ("Bearer ", token, NULL);
   g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
@@ -534,9 +312,9 @@ fhir_get (const char *path,
 /* The browser comes back without a usable answer: the assistant says why,
  * in the user's language, and nothing is kept. */
 static void
-check_refused (BrowserMode  mode,
-               const char  *message,
-               guint        page_status)
+check_refused (MkTestBrowserMode  mode,
+               const char        *message,
+               guint              page_status)
 {
   g_autoptr(MkClock) clock = mk_ui_test_clock ();
   g_auto(GStrv) accounts_before = get_accounts ();
@@ -545,23 +323,19 @@ check_refused (BrowserMode  mode,
   g_autofree char *medkarta_dir = g_build_filename (g_get_user_data_dir (), "medkarta", NULL);
   g_autoptr(GPtrArray) files_before = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) files_after = g_ptr_array_new_with_free_func (g_free);
-  Browser browser = { .mode = mode };
+  g_autoptr(MkTestBrowser) browser = mk_test_browser_new (mode, cert_file);
   guint keyring_before;
   gboolean russian;
   MkAccountSetup *setup;
   MkWindow *window;
 
-  if (!check_ready ())
+  if (mk_test_skip_if (skip_reason))
     return;
 
-  keyring_before = count_keyring_items ();
+  keyring_before = mk_test_count_tokens ();
   list_files (medkarta_dir, files_before);
 
-  window = mk_window_new (app, NULL, clock);
-  gtk_window_present (GTK_WINDOW (window));
-  setup = open_assistant (window);
-  g_signal_connect (setup, "open-uri", G_CALLBACK (on_open_uri), &browser);
-  g_signal_connect (setup, "account-created", G_CALLBACK (on_account_created), &created);
+  setup = open_assistant (clock, browser, &created, &window);
   discover (setup);
 
   /* The answer is made into a message while the browser comes back. */
@@ -571,9 +345,9 @@ check_refused (BrowserMode  mode,
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (setup), "setup.smart-sign-in", NULL));
   g_assert_true (mk_account_setup_get_busy (setup));
-  g_assert_cmpuint (browser.n_opened, ==, 1);
+  g_assert_cmpuint (browser->n_opened, ==, 1);
   wait_for (setup_idle, setup, "The browser's answer");
-  g_thread_join (g_steal_pointer (&browser.thread));
+  mk_test_browser_join (browser);
 
   /* Said in the assistant, translated. */
   g_test_message ("The assistant says: %s", mk_account_setup_get_error (setup));
@@ -583,8 +357,8 @@ check_refused (BrowserMode  mode,
   use_russian (FALSE);
 
   /* And to the browser. */
-  g_assert_null (browser.error);
-  g_assert_cmpuint (browser.status, ==, page_status);
+  g_assert_null (browser->error);
+  g_assert_cmpuint (browser->status, ==, page_status);
 
   /* Nothing kept: no account, no store, no token; the window still shows
    * the first-run page. */
@@ -593,7 +367,7 @@ check_refused (BrowserMode  mode,
   g_assert_cmpuint (g_strv_length (accounts_after), ==, g_strv_length (accounts_before));
   list_files (medkarta_dir, files_after);
   g_assert_cmpuint (files_after->len, ==, files_before->len);
-  g_assert_cmpuint (count_keyring_items (), ==, keyring_before);
+  g_assert_cmpuint (mk_test_count_tokens (), ==, keyring_before);
   g_assert_null (mk_window_get_store (window));
   g_assert_null (mk_window_get_sync_controller (window));
 
@@ -602,7 +376,6 @@ check_refused (BrowserMode  mode,
   g_assert_cmpint (mk_account_setup_get_method (setup), ==, MK_ACCOUNT_SETUP_SMART);
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (setup)));
 
-  browser_clear (&browser);
   g_object_ref (setup);
   gtk_window_destroy (GTK_WINDOW (setup));
   mk_ui_test_spin ();
@@ -614,7 +387,7 @@ check_refused (BrowserMode  mode,
 static void
 test_forged_state (void)
 {
-  check_refused (BROWSER_FORGE_STATE,
+  check_refused (MK_TEST_BROWSER_FORGE_STATE,
                  "The sign-in answer does not belong to the sign-in Medkarta started, so it "
                  "was refused. Start the sign-in again", 400);
 }
@@ -622,7 +395,7 @@ test_forged_state (void)
 static void
 test_access_denied (void)
 {
-  check_refused (BROWSER_DENY, "The sign-in was cancelled or access was not allowed", 200);
+  check_refused (MK_TEST_BROWSER_DENY, "The sign-in was cancelled or access was not allowed", 200);
 }
 
 static void
@@ -635,28 +408,22 @@ test_sign_in_and_first_sync (void)
   g_autoptr(MkSecretToken) refresh = NULL;
   g_autoptr(MkResource) patient = NULL;
   g_autofree char *created = NULL;
-  g_autofree char *client_id = NULL;
-  g_autofree char *aud = NULL;
-  g_autofree char *scope = NULL;
+  g_autoptr(GHashTable) params = NULL;
   g_autofree char *issuer = NULL;
   g_autofree char *authorize_endpoint = NULL;
   g_auto(GStrv) accounts = NULL;
-  Browser browser = { .mode = BROWSER_SIGN_IN };
+  g_autoptr(MkTestBrowser) browser = mk_test_browser_new (MK_TEST_BROWSER_SIGN_IN, cert_file);
   MkSyncController *controller;
   MkAccountSetup *setup;
   MkWindow *window;
   MkStore *store;
   guint keyring_before;
 
-  if (!check_ready ())
+  if (mk_test_skip_if (skip_reason))
     return;
 
-  keyring_before = count_keyring_items ();
-  window = mk_window_new (app, NULL, clock);
-  gtk_window_present (GTK_WINDOW (window));
-  setup = open_assistant (window);
-  g_signal_connect (setup, "open-uri", G_CALLBACK (on_open_uri), &browser);
-  g_signal_connect (setup, "account-created", G_CALLBACK (on_account_created), &created);
+  keyring_before = mk_test_count_tokens ();
+  setup = open_assistant (clock, browser, &created, &window);
 
   discover (setup);
   /* Nothing to save before signing in. */
@@ -670,22 +437,20 @@ test_sign_in_and_first_sync (void)
 
   /* The browser was asked to open the provider's authorize page for this
    * server, as this app's client. */
-  g_assert_cmpuint (browser.n_opened, ==, 1);
+  g_assert_cmpuint (browser->n_opened, ==, 1);
   issuer = g_strndup (fhir_base, strlen (fhir_base) - strlen ("/fhir"));
   authorize_endpoint = g_strconcat (issuer, "/auth?", NULL);
-  g_assert_true (g_str_has_prefix (browser.url, authorize_endpoint));
-  client_id = authorize_param (browser.url, "client_id");
-  aud = authorize_param (browser.url, "aud");
-  scope = authorize_param (browser.url, "scope");
-  g_assert_cmpstr (client_id, ==, MK_ACCOUNT_DEFAULT_CLIENT_ID);
-  g_assert_cmpstr (aud, ==, fhir_base);
-  g_assert_cmpstr (scope, ==, MK_AUTH_SCOPE_PATIENT);
+  g_assert_true (g_str_has_prefix (browser->url, authorize_endpoint));
+  params = mk_test_authorize_params (browser->url);
+  g_assert_cmpstr (g_hash_table_lookup (params, "client_id"), ==, MK_ACCOUNT_DEFAULT_CLIENT_ID);
+  g_assert_cmpstr (g_hash_table_lookup (params, "aud"), ==, fhir_base);
+  g_assert_cmpstr (g_hash_table_lookup (params, "scope"), ==, MK_AUTH_SCOPE_PATIENT);
 
   wait_for (setup_idle, setup, "The sign-in in the browser");
-  g_thread_join (g_steal_pointer (&browser.thread));
-  g_assert_null (browser.error);
-  g_assert_cmpuint (browser.status, ==, 200);
-  g_assert_nonnull (strstr (browser.page, "You can close this window"));
+  mk_test_browser_join (browser);
+  g_assert_null (browser->error);
+  g_assert_cmpuint (browser->status, ==, 200);
+  g_assert_nonnull (strstr (browser->page, "You can close this window"));
   g_assert_null (mk_account_setup_get_error (setup));
 
   /* Save: the window opens the new card, which syncs at once. The patient
@@ -720,7 +485,7 @@ test_sign_in_and_first_sync (void)
   refresh = mk_secret_lookup_token (mk_account_get_uuid (account), MK_TOKEN_REFRESH, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (refresh);
-  g_assert_cmpuint (count_keyring_items (), ==, keyring_before + 2);
+  g_assert_cmpuint (mk_test_count_tokens (), ==, keyring_before + 2);
 
   /* The first sync: through the provider's gate, so with the keyring's
    * token; the mirror holds the patient. */
@@ -748,7 +513,7 @@ test_sign_in_and_first_sync (void)
 
   g_assert_true (mk_auth_sign_out (account, NULL, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (count_keyring_items (), ==, keyring_before);
+  g_assert_cmpuint (mk_test_count_tokens (), ==, keyring_before);
   gtk_window_destroy (GTK_WINDOW (window));
   mk_ui_test_spin ();
 }
@@ -772,12 +537,7 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  if (g_getenv ("MEDKARTA_TEST_KEYRING") == NULL)
-    skip_reason = g_strdup ("no test keyring: run under build-aux/test-session.sh");
-  else if (g_find_program_in_path ("node") == NULL || g_find_program_in_path ("npm") == NULL)
-    skip_reason = g_strdup ("node and npm are needed for the SMART server (oidc-provider)");
-  else if (g_find_program_in_path ("certtool") == NULL)
-    skip_reason = g_strdup ("certtool (gnutls-bin) is needed for the test certificate");
+  skip_reason = mk_test_smart_skip_reason ();
 
   if (skip_reason == NULL)
     {
