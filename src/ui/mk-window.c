@@ -221,7 +221,7 @@ start_sync_tick (GtkWidget     *widget,
 
 /* The sync on opening a card starts after the window's next frame, so
  * the card shows before the sync's work (account, keyring, worker thread)
- * begins; a window that is not shown starts it after a second. */
+ * begins; a window that is not shown starts it after three seconds. */
 static void
 mk_window_start_sync_after_frame (MkWindow *self)
 {
