@@ -34,8 +34,17 @@ gboolean    mk_sync_get_always_reconcile (MkSync         *self);
 void        mk_sync_run_progress    (MkSyncRun           *run,
                                      MkSyncPhase          phase,
                                      const char          *resource_type);
-/* mk_client_request() plus: counting, the server's time, one token refresh
- * on 401 (then MK_SYNC_ERROR_SIGN_IN_REQUIRED). */
+/* mk_client_request() plus counting and the server's time. It may run in
+ * a second thread (the pull's read-ahead) while the run's own thread only
+ * stores: nothing else of the run is used at the same time. */
+MkResponse *mk_sync_run_request_once (MkSyncRun          *run,
+                                      const char         *method,
+                                      const char         *path_or_url,
+                                      const char * const *headers,
+                                      GBytes             *body,
+                                      GError            **error);
+/* The same plus one token refresh on 401 (then
+ * MK_SYNC_ERROR_SIGN_IN_REQUIRED); in the run's own thread only. */
 MkResponse *mk_sync_run_request     (MkSyncRun           *run,
                                      const char          *method,
                                      const char          *path_or_url,

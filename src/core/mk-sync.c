@@ -213,6 +213,28 @@ refresh_token (MkSyncRun *run)
 }
 
 MkResponse *
+mk_sync_run_request_once (MkSyncRun          *run,
+                          const char         *method,
+                          const char         *path_or_url,
+                          const char * const *headers,
+                          GBytes             *body,
+                          GError            **error)
+{
+  MkResponse *response;
+
+  run->stats->requests++;
+  response = mk_client_request (run->client, method, path_or_url, headers, body,
+                                run->cancellable, error);
+  if (response != NULL && response->date != NULL &&
+      (run->server_time == NULL || strcmp (response->date, run->server_time) > 0))
+    {
+      g_free (run->server_time);
+      run->server_time = g_strdup (response->date);
+    }
+  return response;
+}
+
+MkResponse *
 mk_sync_run_request (MkSyncRun          *run,
                      const char         *method,
                      const char         *path_or_url,
@@ -220,24 +242,14 @@ mk_sync_run_request (MkSyncRun          *run,
                      GBytes             *body,
                      GError            **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  MkResponse *response;
-
   for (;;)
     {
-      run->stats->requests++;
-      response = mk_client_request (run->client, method, path_or_url, headers, body,
-                                    run->cancellable, &local_error);
+      g_autoptr(GError) local_error = NULL;
+      MkResponse *response = mk_sync_run_request_once (run, method, path_or_url, headers, body,
+                                                       &local_error);
+
       if (response != NULL)
-        {
-          if (response->date != NULL &&
-              (run->server_time == NULL || strcmp (response->date, run->server_time) > 0))
-            {
-              g_free (run->server_time);
-              run->server_time = g_strdup (response->date);
-            }
-          return response;
-        }
+        return response;
 
       if (!g_error_matches (local_error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_UNAUTHORIZED))
         {
@@ -251,7 +263,6 @@ mk_sync_run_request (MkSyncRun          *run,
                                _("The server no longer accepts the sign-in: sign in again"));
           return NULL;
         }
-      g_clear_error (&local_error);
     }
 }
 

@@ -294,6 +294,53 @@ test_doctor_changes_cut (Fixture       *f,
   g_assert_cmpuint (requests (f, "POST", "Observation/_search"), ==, 1);
 }
 
+/* Expires the token when the second page of Observations is asked for:
+ * the page after it is already being read ahead by then. */
+typedef struct
+{
+  MkTestServer *server;
+  guint         observation_pages;
+} ExpireData;
+
+static void
+expire_at_second_observation_page (MkSyncPhase        phase,
+                                   const char        *resource_type,
+                                   const MkSyncStats *stats,
+                                   gpointer           user_data)
+{
+  ExpireData *expire = user_data;
+
+  if (phase == MK_SYNC_PHASE_PULLING && g_strcmp0 (resource_type, "Observation") == 0 &&
+      ++expire->observation_pages == 2)
+    mk_test_server_expire_token (expire->server);
+}
+
+/* A page read ahead that the server refuses (401): asked again in the
+ * sync's own thread, where the token is refreshed — here it cannot be, so
+ * the sync ends with "sign in again", and nothing half-stored. With a new
+ * token the next sync completes the mirror. */
+static void
+test_doctor_token_expires_while_paging (Fixture       *f,
+                                        gconstpointer  data)
+{
+  ExpireData expire = { f->server, 0 };
+  MkSyncStats stats;
+  g_autoptr(GError) error = NULL;
+
+  mk_sync_set_page_size (f->sync, 20);
+  mk_sync_set_progress_func (f->sync, expire_at_second_observation_page, &expire, NULL);
+  g_assert_false (mk_sync_run (f->sync, &stats, NULL, &error));
+  g_assert_error (error, MK_SYNC_ERROR, MK_SYNC_ERROR_SIGN_IN_REQUIRED);
+  g_assert_cmpuint (mk_sync_fixture_count (f, "Observation") % 20, ==, 0);
+  g_assert_cmpuint (mk_sync_fixture_count (f, "Observation"), <, 2 * N_PATIENTS);
+  mk_sync_set_progress_func (f->sync, NULL, NULL, NULL);
+
+  mk_test_server_set_token (f->server, "test-token-2");
+  mk_sync_set_access_token (f->sync, "test-token-2");
+  mk_sync_fixture_run (f, &stats);
+  assert_clinic_mirrored (f);
+}
+
 static void
 test_metadata_not_capability (Fixture       *f,
                               gconstpointer  data)
@@ -337,6 +384,8 @@ main (int   argc,
               fixture_set_up, test_doctor_first_sync_cut, fixture_tear_down);
   g_test_add ("/sync-server/doctor/changes-cut", Fixture, GINT_TO_POINTER (TRUE),
               fixture_set_up, test_doctor_changes_cut, fixture_tear_down);
+  g_test_add ("/sync-server/doctor/token-expires-while-paging", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_doctor_token_expires_while_paging, fixture_tear_down);
   g_test_add ("/sync-server/patient/metadata-not-capability", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_metadata_not_capability, fixture_tear_down);
 
