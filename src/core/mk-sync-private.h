@@ -34,17 +34,28 @@ gboolean    mk_sync_get_always_reconcile (MkSync         *self);
 void        mk_sync_run_progress    (MkSyncRun           *run,
                                      MkSyncPhase          phase,
                                      const char          *resource_type);
-/* mk_client_request() plus counting and the server's time. It may run in
- * a second thread (the pull's read-ahead) while the run's own thread only
- * stores: nothing else of the run is used at the same time. */
-MkResponse *mk_sync_run_request_once (MkSyncRun          *run,
-                                      const char         *method,
-                                      const char         *path_or_url,
-                                      const char * const *headers,
-                                      GBytes             *body,
-                                      GError            **error);
-/* The same plus one token refresh on 401 (then
- * MK_SYNC_ERROR_SIGN_IN_REQUIRED); in the run's own thread only. */
+/* A GET asked for in a second thread while the run's thread works on the
+ * previous answer (docs/sync.md, Read-ahead). The run's thread must not use
+ * the client or the counters until mk_read_ahead_finish() or _free(), which
+ * join the thread. */
+typedef struct _MkReadAhead MkReadAhead;
+
+MkReadAhead *mk_read_ahead_start    (MkSyncRun           *run,
+                                     const char          *url,
+                                     const char * const  *headers);
+gboolean     mk_read_ahead_is_for   (MkReadAhead         *ahead,
+                                     const char          *url);
+/* The answer (a 401 is asked again with mk_sync_run_request(), which
+ * refreshes the token; a cancel that came meanwhile wins). Frees @ahead. */
+MkResponse  *mk_read_ahead_finish   (MkSyncRun           *run,
+                                     MkReadAhead         *ahead,
+                                     GError             **error);
+/* Waits for the thread and drops what it got. */
+void         mk_read_ahead_free     (MkReadAhead         *ahead);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MkReadAhead, mk_read_ahead_free)
+
+/* mk_client_request() plus: counting, the server's time, one token refresh
+ * on 401 (then MK_SYNC_ERROR_SIGN_IN_REQUIRED). In the run's own thread. */
 MkResponse *mk_sync_run_request     (MkSyncRun           *run,
                                      const char          *method,
                                      const char          *path_or_url,

@@ -547,83 +547,19 @@ offset_link (JsonObject *bundle,
   return g_strdup_printf ("%s&_offset=%u", first_url, received);
 }
 
-/* ---- read-ahead ----
- *
- * While a page is being stored (JSON, derived columns, FTS, the commit), the
- * next one is already asked for in a second thread, so the server's time
- * and ours overlap. Only GETs of the server's next links are read ahead; the
- * run's thread does nothing with the client or the run's counters meanwhile
- * (it only stores), and always joins the thread before it goes on. A 401
- * there is asked again in the run's thread, where the token is refreshed. */
-
-typedef struct
-{
-  MkSyncRun  *run;
-  char       *url;
-  GThread    *thread;
-  MkResponse *response;
-  GError     *error;
-} ReadAhead;
-
-static gpointer
-read_ahead_thread (gpointer data)
-{
-  ReadAhead *ahead = data;
-
-  ahead->response = mk_sync_run_request_once (ahead->run, "GET", ahead->url, NULL, NULL,
-                                              &ahead->error);
-  return NULL;
-}
-
-static ReadAhead *
-read_ahead_start (MkSyncRun  *run,
-                  const char *url)
-{
-  ReadAhead *ahead = g_new0 (ReadAhead, 1);
-
-  ahead->run = run;
-  ahead->url = g_strdup (url);
-  ahead->thread = g_thread_new ("medkarta-read-ahead", read_ahead_thread, ahead);
-  return ahead;
-}
-
-/* Waits for the thread; drops what it got. */
-static void
-read_ahead_free (ReadAhead *ahead)
-{
-  if (ahead->thread != NULL)
-    g_thread_join (ahead->thread);
-  g_clear_pointer (&ahead->response, mk_response_free);
-  g_clear_error (&ahead->error);
-  g_free (ahead->url);
-  g_free (ahead);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReadAhead, read_ahead_free)
-
-/* The page at @url: read ahead already (then the thread is joined), or
- * asked for now. */
+/* The page at @url: read ahead already (docs/sync.md, Read-ahead), or asked
+ * for now. */
 static MkResponse *
-take_page (MkSyncRun  *run,
-           ReadAhead **ahead_ptr,
-           const char *url,
-           GError    **error)
+take_page (MkSyncRun    *run,
+           MkReadAhead **ahead_ptr,
+           const char   *url,
+           GError      **error)
 {
-  g_autoptr(ReadAhead) ahead = g_steal_pointer (ahead_ptr);
+  if (*ahead_ptr != NULL && mk_read_ahead_is_for (*ahead_ptr, url))
+    return mk_read_ahead_finish (run, g_steal_pointer (ahead_ptr), error);
 
-  if (ahead == NULL || strcmp (ahead->url, url) != 0)
-    return request_page (run, url, error);
-
-  g_thread_join (g_steal_pointer (&ahead->thread));
-  /* Cancelled meanwhile: what arrived is not stored. */
-  if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
-    return NULL;
-  if (ahead->response != NULL)
-    return g_steal_pointer (&ahead->response);
-  if (g_error_matches (ahead->error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_UNAUTHORIZED))
-    return request_page (run, url, error);
-  g_propagate_error (error, g_steal_pointer (&ahead->error));
-  return NULL;
+  g_clear_pointer (ahead_ptr, mk_read_ahead_free);
+  return request_page (run, url, error);
 }
 
 /* Pulls what changed since the watermark of @key, for the queries @bases
@@ -684,7 +620,7 @@ pull_key (MkSyncRun   *run,
         url = search_url (run, g_ptr_array_index (bases, i), since);
       first_url = g_strdup (url);
 
-      g_autoptr(ReadAhead) ahead = NULL;
+      g_autoptr(MkReadAhead) ahead = NULL;
 
       while (url != NULL)
         {
@@ -747,7 +683,7 @@ pull_key (MkSyncRun   *run,
 
           run->stats->fetched += page_entries;
           if (next != NULL && !is_post_search (next))
-            ahead = read_ahead_start (run, next);
+            ahead = mk_read_ahead_start (run, next, NULL);
           if (!store_page (run, response, (resumable || last) ? key : NULL,
                            round_start, resumable ? next : NULL, error))
             return FALSE;

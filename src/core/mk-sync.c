@@ -212,26 +212,18 @@ refresh_token (MkSyncRun *run)
   return TRUE;
 }
 
-MkResponse *
-mk_sync_run_request_once (MkSyncRun          *run,
-                          const char         *method,
-                          const char         *path_or_url,
-                          const char * const *headers,
-                          GBytes             *body,
-                          GError            **error)
+/* Counts a request and keeps the newest server time it brought. */
+static void
+note_request (MkSyncRun  *run,
+              MkResponse *response)
 {
-  MkResponse *response;
-
   run->stats->requests++;
-  response = mk_client_request (run->client, method, path_or_url, headers, body,
-                                run->cancellable, error);
   if (response != NULL && response->date != NULL &&
       (run->server_time == NULL || strcmp (response->date, run->server_time) > 0))
     {
       g_free (run->server_time);
       run->server_time = g_strdup (response->date);
     }
-  return response;
 }
 
 MkResponse *
@@ -245,8 +237,10 @@ mk_sync_run_request (MkSyncRun          *run,
   for (;;)
     {
       g_autoptr(GError) local_error = NULL;
-      MkResponse *response = mk_sync_run_request_once (run, method, path_or_url, headers, body,
-                                                       &local_error);
+      MkResponse *response = mk_client_request (run->client, method, path_or_url, headers, body,
+                                                run->cancellable, &local_error);
+
+      note_request (run, response);
 
       if (response != NULL)
         return response;
@@ -264,6 +258,84 @@ mk_sync_run_request (MkSyncRun          *run,
           return NULL;
         }
     }
+}
+
+/* ---- read-ahead ---- */
+
+struct _MkReadAhead
+{
+  MkSyncRun          *run;
+  char               *url;
+  const char * const *headers;
+  GThread            *thread;
+  MkResponse         *response;
+  GError             *error;
+};
+
+static gpointer
+read_ahead_thread (gpointer data)
+{
+  MkReadAhead *ahead = data;
+
+  /* Only the client: the run's counters are the run's thread's. */
+  ahead->response = mk_client_request (ahead->run->client, "GET", ahead->url, ahead->headers, NULL,
+                                       ahead->run->cancellable, &ahead->error);
+  return NULL;
+}
+
+MkReadAhead *
+mk_read_ahead_start (MkSyncRun          *run,
+                     const char         *url,
+                     const char * const *headers)
+{
+  MkReadAhead *ahead = g_new0 (MkReadAhead, 1);
+
+  ahead->run = run;
+  ahead->url = g_strdup (url);
+  ahead->headers = headers;
+  ahead->thread = g_thread_new ("medkarta-read-ahead", read_ahead_thread, ahead);
+  return ahead;
+}
+
+gboolean
+mk_read_ahead_is_for (MkReadAhead *ahead,
+                      const char  *url)
+{
+  return strcmp (ahead->url, url) == 0;
+}
+
+void
+mk_read_ahead_free (MkReadAhead *ahead)
+{
+  /* Not taken: the request was made all the same, and is counted. */
+  if (ahead->thread != NULL)
+    {
+      g_thread_join (ahead->thread);
+      note_request (ahead->run, ahead->response);
+    }
+  g_clear_pointer (&ahead->response, mk_response_free);
+  g_clear_error (&ahead->error);
+  g_free (ahead->url);
+  g_free (ahead);
+}
+
+MkResponse *
+mk_read_ahead_finish (MkSyncRun   *run,
+                      MkReadAhead *ahead,
+                      GError     **error)
+{
+  g_autoptr(MkReadAhead) owned = ahead;
+
+  g_thread_join (g_steal_pointer (&owned->thread));
+  note_request (run, owned->response);
+  if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
+    return NULL;
+  if (owned->response != NULL)
+    return g_steal_pointer (&owned->response);
+  if (g_error_matches (owned->error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_UNAUTHORIZED))
+    return mk_sync_run_request (run, "GET", owned->url, owned->headers, NULL, error);
+  g_propagate_error (error, g_steal_pointer (&owned->error));
+  return NULL;
 }
 
 JsonObject *
@@ -621,44 +693,42 @@ mk_sync_fetch_binary (MkSync        *self,
   return g_steal_pointer (&data);
 }
 
-/* GETs Binary/@binary_id with @run's client, checks it against @expected
- * (the base64 SHA-1 its documents give; NULL: none given), and stores it. */
+static const char * const binary_headers[] = { "Accept", "application/fhir+json", NULL };
+
+static char *
+binary_path (const char *binary_id)
+{
+  g_autofree char *escaped = g_uri_escape_string (binary_id, NULL, FALSE);
+
+  return g_strdup_printf ("Binary/%s", escaped);
+}
+
+/* Checks the answer to GET Binary/@binary_id against @expected (the base64
+ * SHA-1 its documents give; NULL: none given), and stores it. */
 static GBytes *
-fetch_binary (MkSyncRun   *run,
+store_binary (MkSyncRun   *run,
+              MkResponse  *response,
               const char  *binary_id,
               const char  *expected,
               char       **content_type,
               GError     **error)
 {
-  static const char * const headers[] = { "Accept", "application/fhir+json", NULL };
-  MkSync *self = run->sync;
-  g_autoptr(MkResponse) response = NULL;
   g_autoptr(MkImportStats) import_stats = NULL;
   g_autoptr(GBytes) data = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *escaped = NULL;
   JsonObject *binary;
   const char *encoded;
   gconstpointer body;
   gsize body_len;
-  gboolean ok = FALSE;
+  gsize length = 0;
+  guchar *decoded;
 
-  escaped = g_uri_escape_string (binary_id, NULL, FALSE);
-  path = g_strdup_printf ("Binary/%s", escaped);
-  response = mk_sync_run_request (run, "GET", path, headers, NULL, error);
-  if (response == NULL)
-    goto out;
   binary = mk_sync_response_object (response, "Binary", error);
   if (binary == NULL)
-    goto out;
+    return NULL;
 
   encoded = json_object_get_string_member_with_default (binary, "data", "");
-  {
-    gsize length = 0;
-    guchar *decoded = *encoded != '\0' ? g_base64_decode (encoded, &length) : g_malloc0 (1);
-
-    data = g_bytes_new_take (decoded, length);
-  }
+  decoded = *encoded != '\0' ? g_base64_decode (encoded, &length) : g_malloc0 (1);
+  data = g_bytes_new_take (decoded, length);
 
   if (expected != NULL)
     {
@@ -670,20 +740,33 @@ fetch_binary (MkSyncRun   *run,
                        /* Translators: %s is a file's id on the server */
                        _("The file %s from the server does not match its document "
                          "(SHA-1 differs): it was not saved"), binary_id);
-          goto out;
+          return NULL;
         }
     }
 
   body = g_bytes_get_data (response->body, &body_len);
-  if (!mk_store_import_parsed (self->store, response->json, body, body_len, &import_stats, error))
-    goto out;
+  if (!mk_store_import_parsed (run->store, response->json, body, body_len, &import_stats, error))
+    return NULL;
 
   if (content_type != NULL)
     *content_type = g_strdup (json_object_get_string_member_with_default (binary, "contentType", NULL));
-  ok = TRUE;
+  return g_steal_pointer (&data);
+}
 
-out:
-  return ok ? g_steal_pointer (&data) : NULL;
+/* GETs Binary/@binary_id with @run's client and stores it (store_binary()). */
+static GBytes *
+fetch_binary (MkSyncRun   *run,
+              const char  *binary_id,
+              const char  *expected,
+              char       **content_type,
+              GError     **error)
+{
+  g_autofree char *path = binary_path (binary_id);
+  g_autoptr(MkResponse) response = mk_sync_run_request (run, "GET", path, binary_headers, NULL, error);
+
+  if (response == NULL)
+    return NULL;
+  return store_binary (run, response, binary_id, expected, content_type, error);
 }
 
 /* Fetches every Binary a stored DocumentReference points at and the mirror
@@ -696,6 +779,7 @@ fetch_missing_files (MkSyncRun  *run,
                      GError    **error)
 {
   g_autoptr(GPtrArray) missing = NULL;
+  g_autoptr(MkReadAhead) ahead = NULL;
   gint64 start = g_get_monotonic_time ();
 
   missing = mk_store_list_missing_files (run->store, error);
@@ -707,14 +791,30 @@ fetch_missing_files (MkSyncRun  *run,
   for (guint i = 0; i < missing->len; i++)
     {
       MkDocumentFile *file = g_ptr_array_index (missing, i);
+      g_autofree char *path = binary_path (file->binary_id);
       g_autoptr(GError) local_error = NULL;
       g_autoptr(GBytes) data = NULL;
+      g_autoptr(MkResponse) response = NULL;
 
       if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
         return FALSE;
 
       mk_sync_run_progress (run, MK_SYNC_PHASE_PULLING, "Binary");
-      data = fetch_binary (run, file->binary_id, file->hash, NULL, &local_error);
+      /* The next file is asked for while this one is checked and stored. */
+      if (ahead != NULL && mk_read_ahead_is_for (ahead, path))
+        response = mk_read_ahead_finish (run, g_steal_pointer (&ahead), &local_error);
+      else
+        response = mk_sync_run_request (run, "GET", path, binary_headers, NULL, &local_error);
+      g_clear_pointer (&ahead, mk_read_ahead_free);
+      if (response != NULL && i + 1 < missing->len)
+        {
+          MkDocumentFile *following = g_ptr_array_index (missing, i + 1);
+          g_autofree char *next = binary_path (following->binary_id);
+
+          ahead = mk_read_ahead_start (run, next, binary_headers);
+        }
+      if (response != NULL)
+        data = store_binary (run, response, file->binary_id, file->hash, NULL, &local_error);
       if (data != NULL)
         {
           run->stats->fetched++;
