@@ -199,24 +199,30 @@ test_doctor_post_refused (Fixture       *f,
 /* A first pull cut after its first page, then resumed from the stored
  * next link of the search by POST — which the server has forgotten (404):
  * the type is searched again from scratch, and the mirror is complete. */
+/* What happens when the sync asks for its second page of Observations
+ * (the page after it may be being read ahead by then). */
 typedef struct
 {
-  GCancellable *cancellable;
+  GCancellable *cancel;  /* cancelled then, when set */
+  MkTestServer *expire;  /* its token expired then, when set */
   guint         observation_pages;
-} CutData;
+} AtSecondPage;
 
-/* Cancels the sync before its second page of Observations. */
 static void
-cut_after_first_observation_page (MkSyncPhase        phase,
-                                  const char        *resource_type,
-                                  const MkSyncStats *stats,
-                                  gpointer           user_data)
+at_second_observation_page (MkSyncPhase        phase,
+                            const char        *resource_type,
+                            const MkSyncStats *stats,
+                            gpointer           user_data)
 {
-  CutData *cut = user_data;
+  AtSecondPage *at = user_data;
 
-  if (phase == MK_SYNC_PHASE_PULLING && g_strcmp0 (resource_type, "Observation") == 0 &&
-      ++cut->observation_pages == 2)
-    g_cancellable_cancel (cut->cancellable);
+  if (phase != MK_SYNC_PHASE_PULLING || g_strcmp0 (resource_type, "Observation") != 0 ||
+      ++at->observation_pages != 2)
+    return;
+  if (at->cancel != NULL)
+    g_cancellable_cancel (at->cancel);
+  if (at->expire != NULL)
+    mk_test_server_expire_token (at->expire);
 }
 
 /* Runs a sync cancelled before its second page of Observations. */
@@ -225,10 +231,10 @@ run_sync_cut (Fixture     *f,
               MkSyncStats *stats)
 {
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  CutData cut = { cancellable, 0 };
+  AtSecondPage cut = { cancellable, NULL, 0 };
   g_autoptr(GError) error = NULL;
 
-  mk_sync_set_progress_func (f->sync, cut_after_first_observation_page, &cut, NULL);
+  mk_sync_set_progress_func (f->sync, at_second_observation_page, &cut, NULL);
   g_assert_false (mk_sync_run (f->sync, stats, cancellable, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   mk_sync_set_progress_func (f->sync, NULL, NULL, NULL);
@@ -294,27 +300,6 @@ test_doctor_changes_cut (Fixture       *f,
   g_assert_cmpuint (requests (f, "POST", "Observation/_search"), ==, 1);
 }
 
-/* Expires the token when the second page of Observations is asked for:
- * the page after it is already being read ahead by then. */
-typedef struct
-{
-  MkTestServer *server;
-  guint         observation_pages;
-} ExpireData;
-
-static void
-expire_at_second_observation_page (MkSyncPhase        phase,
-                                   const char        *resource_type,
-                                   const MkSyncStats *stats,
-                                   gpointer           user_data)
-{
-  ExpireData *expire = user_data;
-
-  if (phase == MK_SYNC_PHASE_PULLING && g_strcmp0 (resource_type, "Observation") == 0 &&
-      ++expire->observation_pages == 2)
-    mk_test_server_expire_token (expire->server);
-}
-
 /* A page read ahead that the server refuses (401): asked again in the
  * sync's own thread, where the token is refreshed — here it cannot be, so
  * the sync ends with "sign in again", and nothing half-stored. With a new
@@ -323,12 +308,12 @@ static void
 test_doctor_token_expires_while_paging (Fixture       *f,
                                         gconstpointer  data)
 {
-  ExpireData expire = { f->server, 0 };
+  AtSecondPage expire = { NULL, f->server, 0 };
   MkSyncStats stats;
   g_autoptr(GError) error = NULL;
 
   mk_sync_set_page_size (f->sync, 20);
-  mk_sync_set_progress_func (f->sync, expire_at_second_observation_page, &expire, NULL);
+  mk_sync_set_progress_func (f->sync, at_second_observation_page, &expire, NULL);
   g_assert_false (mk_sync_run (f->sync, &stats, NULL, &error));
   g_assert_error (error, MK_SYNC_ERROR, MK_SYNC_ERROR_SIGN_IN_REQUIRED);
   g_assert_cmpuint (mk_sync_fixture_count (f, "Observation") % 20, ==, 0);
