@@ -79,6 +79,24 @@ GPtrArray *mk_store_list_reminder_resources  (MkStore                    *self,
                                              const char                 *date_from,
                                              const char                 *updated_from,
                                              GError                    **error);
+/* A scoped query for the reminder engine: the rows that can yield a
+ * reminder, so the engine parses only those. NULL/FALSE fields are ignored. */
+typedef struct
+{
+  const char         *kind;          /* only this derived kind */
+  const char         *date_from;     /* derived date ≥ (text) */
+  const char         *updated_from;  /* stored meta.lastUpdated text ≥ (a coarse pre-filter) */
+  const char * const *skip_status;   /* rows with one of these statuses are left out */
+  const char * const *news_status;   /* rows with one of these statuses only when */
+  const char         *news_from;     /* … lastUpdated text ≥ this (NULL: left out) */
+} MkReminderQuery;
+
+/* Stored, not deleted resources of @resource_type matching @query, in the
+ * same order as mk_store_list_reminder_resources() (derived date, id). */
+GPtrArray *mk_store_query_reminder_resources (MkStore                    *self,
+                                             const char                 *resource_type,
+                                             const MkReminderQuery      *query,
+                                             GError                    **error);
 /* TRUE in *@local when the stored row is a local edit not yet accepted by
  * the server, or the outbox holds an entry for it. */
 gboolean   mk_store_get_resource_local       (MkStore                    *self,

@@ -120,6 +120,7 @@ struct _MkReminders
   MkStore            *store;
   MkClock            *clock;
   MkReminderSettings  settings;
+  gboolean            full_scan;   /* tests: read every row, no pre-filters */
 };
 
 G_DEFINE_FINAL_TYPE (MkReminders, mk_reminders, G_TYPE_OBJECT)
@@ -172,6 +173,15 @@ mk_reminders_set_settings (MkReminders              *self,
   self->settings = *settings;
 }
 
+void
+mk_reminders_set_full_scan (MkReminders *self,
+                            gboolean     full_scan)
+{
+  g_return_if_fail (MK_IS_REMINDERS (self));
+
+  self->full_scan = !!full_scan;
+}
+
 /* ---------------------------------------------------------------------- */
 /* Time helpers */
 
@@ -194,13 +204,16 @@ latest (GDateTime *a,
   return g_date_time_ref (g_date_time_compare (a, b) >= 0 ? a : b);
 }
 
-/* @date at @hour local time (skipped local times move forward). */
+/* @date at @hour in @local, the local zone (skipped local times move
+ * forward). The scan looks the zone up once: GLib 2.74 reloads it on every
+ * g_date_time_new_local() when TZ is not set. */
 static GDateTime *
-local_day_at (const GDate *date,
+local_day_at (GTimeZone   *local,
+              const GDate *date,
               int          hour)
 {
-  return g_date_time_new_local (g_date_get_year (date), g_date_get_month (date),
-                                g_date_get_day (date), hour, 0, 0);
+  return g_date_time_new (local, g_date_get_year (date), g_date_get_month (date),
+                          g_date_get_day (date), hour, 0, 0);
 }
 
 static gboolean
@@ -372,6 +385,7 @@ typedef struct
 {
   MkReminders *self;
   GDateTime   *now;
+  GTimeZone   *local;          /* the local zone, looked up once */
   GDateTime   *baseline;       /* the first run (or now, on the first run) */
   gboolean     fresh;          /* no baseline yet (or the demo was rewritten) */
   GPtrArray   *candidates;     /* Candidate* */
@@ -383,6 +397,7 @@ static void
 scan_clear (Scan *scan)
 {
   g_clear_pointer (&scan->now, g_date_time_unref);
+  g_clear_pointer (&scan->local, g_time_zone_unref);
   g_clear_pointer (&scan->baseline, g_date_time_unref);
   g_clear_pointer (&scan->candidates, g_ptr_array_unref);
   g_clear_pointer (&scan->snapshot_writes, g_hash_table_unref);
@@ -435,6 +450,19 @@ is_news (Scan       *scan,
 
   updated = mk_fhir_parse_date_time (mk_resource_get_last_updated (resource), NULL);
   return updated != NULL && g_date_time_compare (updated, scan->baseline) > 0;
+}
+
+/* A text pre-filter for is_news() on the stored meta.lastUpdated: the
+ * baseline's UTC day minus one day of margin for other offsets (every
+ * instant after the baseline has a text ≥ this, whatever its offset). The
+ * caller still compares the parsed instants. */
+static char *
+news_margin (Scan *scan)
+{
+  g_autoptr(GDateTime) utc = g_date_time_to_utc (scan->baseline);
+  g_autoptr(GDateTime) margin = g_date_time_add_days (utc, -1);
+
+  return g_date_time_format (margin, "%Y-%m-%d");
 }
 
 static Candidate *
@@ -736,9 +764,23 @@ static gboolean
 scan_prescriptions (Scan    *scan,
                     GError **error)
 {
+  /* mk_medication_request_get_state(): these statuses are cancelled or
+   * drafts (never a reminder); completed is dispensed, a reminder only
+   * when it is news (changed after the baseline). The status column is
+   * the resource's own status. */
+  static const char * const no_reminder[] = { "cancelled", "entered-in-error", "stopped", "draft", NULL };
+  static const char * const dispensed[] = { "completed", NULL };
   g_autoptr(GPtrArray) items = NULL;
+  g_autofree char *news_from = scan->fresh ? NULL : news_margin (scan);
+  MkReminderQuery query = {
+    .skip_status = no_reminder,
+    .news_status = dispensed,
+    .news_from = news_from,
+  };
 
-  items = mk_store_list_reminder_resources (scan->self->store, "MedicationRequest", NULL, NULL, NULL, error);
+  items = mk_store_query_reminder_resources (scan->self->store, "MedicationRequest",
+                                             scan->self->full_scan ? &(MkReminderQuery) { 0 } : &query,
+                                             error);
   if (items == NULL)
     return FALSE;
 
@@ -829,15 +871,12 @@ scan_results (Scan    *scan,
               GError **error)
 {
   g_autoptr(GPtrArray) items = NULL;
-  g_autoptr(GDateTime) margin = NULL;
   g_autofree char *from = NULL;
 
   if (scan->fresh)
     return TRUE;
 
-  /* The text pre-filter with a day of margin for other offsets. */
-  margin = g_date_time_add_days (scan->baseline, -1);
-  from = g_date_time_format (margin, "%Y-%m-%d");
+  from = scan->self->full_scan ? NULL : news_margin (scan);
   items = mk_store_list_reminder_resources (scan->self->store, "Observation", "lab", NULL, from, error);
   if (items == NULL)
     return FALSE;
@@ -896,9 +935,13 @@ static gboolean
 scan_vaccinations (Scan    *scan,
                    GError **error)
 {
+  static const char * const in_error[] = { "entered-in-error", NULL };
   g_autoptr(GPtrArray) items = NULL;
+  MkReminderQuery query = { .skip_status = in_error };
 
-  items = mk_store_list_reminder_resources (scan->self->store, "Immunization", NULL, NULL, NULL, error);
+  items = mk_store_query_reminder_resources (scan->self->store, "Immunization",
+                                             scan->self->full_scan ? &(MkReminderQuery) { 0 } : &query,
+                                             error);
   if (items == NULL)
     return FALSE;
 
@@ -930,7 +973,7 @@ scan_vaccinations (Scan    *scan,
 
           if (!parse_date_days_before (imm->valid_until, leads[j], &day))
             break;
-          target = local_day_at (&day, DATE_REMINDER_HOUR);
+          target = local_day_at (scan->local, &day, DATE_REMINDER_HOUR);
           due = effective_due (scan, target, resource);
           key = g_strdup_printf ("%s:%s:%s:%dd", kind_names[MK_REMINDER_VACCINATION_DUE], ref,
                                  imm->valid_until, leads[j]);
@@ -992,7 +1035,7 @@ scan_medbook (Scan    *scan,
     return TRUE;
 
   g_date_subtract_days (&newest_day, MEDBOOK_LEAD_DAYS);
-  target = local_day_at (&newest_day, DATE_REMINDER_HOUR);
+  target = local_day_at (scan->local, &newest_day, DATE_REMINDER_HOUR);
   due = effective_due (scan, target, newest_resource);
   key = g_strdup_printf ("%s:%s", kind_names[MK_REMINDER_MEDBOOK_EXAM_DUE], newest);
   ref = resource_ref (newest_resource);
@@ -1036,11 +1079,14 @@ scan_requests (Scan    *scan,
                GError **error)
 {
   g_autoptr(GPtrArray) items = NULL;
+  g_autofree char *from = NULL;
 
   if (scan->fresh)
     return TRUE;
 
-  items = mk_store_list_reminder_resources (scan->self->store, "Task", NULL, NULL, NULL, error);
+  /* Only news fire (is_news()). */
+  from = scan->self->full_scan ? NULL : news_margin (scan);
+  items = mk_store_list_reminder_resources (scan->self->store, "Task", NULL, NULL, from, error);
   if (items == NULL)
     return FALSE;
 
@@ -1198,7 +1244,7 @@ scan_doctor (Scan    *scan,
       if (end == NULL)
         break;
       if (strlen (expires) == 10 && parse_date_days_before (expires, leads[i], &day))
-        target = local_day_at (&day, DATE_REMINDER_HOUR);
+        target = local_day_at (scan->local, &day, DATE_REMINDER_HOUR);
       else
         target = g_date_time_add_days (end, -leads[i]);
 
@@ -1300,6 +1346,7 @@ scan_run (MkReminders  *self,
 
   scan->self = self;
   scan->now = mk_clock_get_now (self->clock);
+  scan->local = g_time_zone_new_local ();
   scan->candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) candidate_free);
   scan->snapshot_writes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
@@ -1340,6 +1387,7 @@ typedef struct
   GPtrArray *show;       /* MkReminder*: to show now, by due */
   GPtrArray *merged;     /* MkReminder*: recorded merged (superseded, dropped, stale, grouped) */
   GDateTime *next;       /* the next wake-up, or NULL */
+  GDateTime *next_after; /* the next wake-up once show and merged are recorded */
 } Plan;
 
 static void
@@ -1348,6 +1396,7 @@ plan_clear (Plan *plan)
   g_clear_pointer (&plan->show, g_ptr_array_unref);
   g_clear_pointer (&plan->merged, g_ptr_array_unref);
   g_clear_pointer (&plan->next, g_date_time_unref);
+  g_clear_pointer (&plan->next_after, g_date_time_unref);
 }
 
 static void
@@ -1564,6 +1613,10 @@ plan_make (MkReminders  *self,
     }
 
   g_ptr_array_sort (plan->show, compare_by_due);
+  /* Once this plan is recorded, what is left is what is not due yet and
+   * what quiet hours hold: that is what the next wake-up is for. */
+  if (plan->next != NULL)
+    plan->next_after = g_date_time_ref (plan->next);
   if (plan->show->len > 0)
     plan_wake_at (plan, scan->now);
 
@@ -1614,6 +1667,52 @@ record (MkReminders          *self,
   return mk_store_record_notification (self->store, &record, inserted, error);
 }
 
+/* Records @plan (inside the caller's transaction) and the scan's visit
+ * snapshots and baseline; the items this call recorded as shown. */
+static GPtrArray *
+record_plan (MkReminders  *self,
+             Scan         *scan,
+             Plan         *plan,
+             GError      **error)
+{
+  g_autoptr(GPtrArray) shown = g_ptr_array_new_with_free_func ((GDestroyNotify) mk_reminder_free);
+  g_autofree char *fired_at = utc_string (scan->now);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  for (guint i = 0; i < plan->merged->len; i++)
+    if (!record (self, g_ptr_array_index (plan->merged, i), MK_NOTIFICATION_MERGED, fired_at, NULL, error))
+      return NULL;
+
+  for (guint i = 0; i < plan->show->len; i++)
+    {
+      MkReminder *item = g_ptr_array_index (plan->show, i);
+      gboolean inserted = FALSE;
+
+      if (!record (self, item, MK_NOTIFICATION_SHOWN, fired_at, &inserted, error))
+        return NULL;
+      if (inserted)
+        g_ptr_array_add (shown, reminder_copy (item));
+    }
+
+  g_hash_table_iter_init (&iter, scan->snapshot_writes);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!mk_store_set_meta (self->store, key, value, error))
+      return NULL;
+
+  if (scan->fresh)
+    {
+      g_autofree char *baseline = utc_string (scan->baseline);
+      g_autofree char *anchor = mk_store_get_meta (self->store, "demo-anchor", NULL);
+
+      if (!mk_store_set_meta (self->store, META_BASELINE, baseline, error)
+          || !mk_store_set_meta (self->store, META_DEMO_ANCHOR, anchor, error))
+        return NULL;
+    }
+
+  return g_steal_pointer (&shown);
+}
+
 GPtrArray *
 mk_reminders_fire (MkReminders  *self,
                    GError      **error)
@@ -1621,9 +1720,6 @@ mk_reminders_fire (MkReminders  *self,
   Scan scan = { 0 };
   Plan plan = { 0 };
   g_autoptr(GPtrArray) shown = NULL;
-  g_autofree char *fired_at = NULL;
-  GHashTableIter iter;
-  gpointer key, value;
   gboolean ok = FALSE;
 
   g_return_val_if_fail (MK_IS_REMINDERS (self), NULL);
@@ -1633,45 +1729,12 @@ mk_reminders_fire (MkReminders  *self,
   if (!mk_store_begin (self->store, error))
     return NULL;
 
-  if (!scan_run (self, &scan, error) || !plan_make (self, &scan, &plan, error))
-    goto out;
-
-  fired_at = utc_string (scan.now);
-  shown = g_ptr_array_new_with_free_func ((GDestroyNotify) mk_reminder_free);
-
-  for (guint i = 0; i < plan.merged->len; i++)
-    if (!record (self, g_ptr_array_index (plan.merged, i), MK_NOTIFICATION_MERGED, fired_at, NULL, error))
-      goto out;
-
-  for (guint i = 0; i < plan.show->len; i++)
+  if (scan_run (self, &scan, error) && plan_make (self, &scan, &plan, error))
     {
-      MkReminder *item = g_ptr_array_index (plan.show, i);
-      gboolean inserted = FALSE;
-
-      if (!record (self, item, MK_NOTIFICATION_SHOWN, fired_at, &inserted, error))
-        goto out;
-      if (inserted)
-        g_ptr_array_add (shown, reminder_copy (item));
+      shown = record_plan (self, &scan, &plan, error);
+      ok = shown != NULL && mk_store_commit (self->store, error);
     }
 
-  g_hash_table_iter_init (&iter, scan.snapshot_writes);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    if (!mk_store_set_meta (self->store, key, value, error))
-      goto out;
-
-  if (scan.fresh)
-    {
-      g_autofree char *baseline = utc_string (scan.baseline);
-      g_autofree char *anchor = mk_store_get_meta (self->store, "demo-anchor", NULL);
-
-      if (!mk_store_set_meta (self->store, META_BASELINE, baseline, error)
-          || !mk_store_set_meta (self->store, META_DEMO_ANCHOR, anchor, error))
-        goto out;
-    }
-
-  ok = mk_store_commit (self->store, error);
-
-out:
   if (!ok)
     mk_store_rollback (self->store);
   plan_clear (&plan);
@@ -1702,37 +1765,30 @@ kind_is_withdrawable (const char *kind)
     }
 }
 
-GPtrArray *
-mk_reminders_collect_withdrawn (MkReminders  *self,
-                                GError      **error)
+/* Marks withdrawn (inside the caller's transaction) the shown
+ * notifications that @scan no longer finds true; their keys. */
+static GPtrArray *
+withdraw_stale (MkReminders  *self,
+                Scan         *scan,
+                GError      **error)
 {
-  Scan scan = { 0 };
   g_autoptr(GHashTable) live = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) shown = NULL;
   g_autoptr(GPtrArray) withdrawn = NULL;
-  gboolean ok = FALSE;
-
-  g_return_val_if_fail (MK_IS_REMINDERS (self), NULL);
-
-  if (!mk_store_begin (self->store, error))
-    return NULL;
-
-  if (!scan_run (self, &scan, error))
-    goto out;
 
   /* What is still true now. */
-  for (guint i = 0; i < scan.candidates->len; i++)
+  for (guint i = 0; i < scan->candidates->len; i++)
     {
-      Candidate *c = g_ptr_array_index (scan.candidates, i);
+      Candidate *c = g_ptr_array_index (scan->candidates, i);
 
-      if (c->live_until != NULL && g_date_time_compare (scan.now, c->live_until) >= 0)
+      if (c->live_until != NULL && g_date_time_compare (scan->now, c->live_until) >= 0)
         continue;
       g_hash_table_add (live, c->item->key);
     }
 
   shown = mk_store_list_notifications_in_state (self->store, MK_NOTIFICATION_SHOWN, error);
   if (shown == NULL)
-    goto out;
+    return NULL;
 
   withdrawn = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < shown->len; i++)
@@ -1742,13 +1798,32 @@ mk_reminders_collect_withdrawn (MkReminders  *self,
       if (!kind_is_withdrawable (record->kind) || g_hash_table_contains (live, record->key))
         continue;
       if (!mk_store_set_notification_state (self->store, record->key, MK_NOTIFICATION_WITHDRAWN, error))
-        goto out;
+        return NULL;
       g_ptr_array_add (withdrawn, g_strdup (record->key));
     }
 
-  ok = mk_store_commit (self->store, error);
+  return g_steal_pointer (&withdrawn);
+}
 
-out:
+GPtrArray *
+mk_reminders_collect_withdrawn (MkReminders  *self,
+                                GError      **error)
+{
+  Scan scan = { 0 };
+  g_autoptr(GPtrArray) withdrawn = NULL;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (MK_IS_REMINDERS (self), NULL);
+
+  if (!mk_store_begin (self->store, error))
+    return NULL;
+
+  if (scan_run (self, &scan, error))
+    {
+      withdrawn = withdraw_stale (self, &scan, error);
+      ok = withdrawn != NULL && mk_store_commit (self->store, error);
+    }
+
   if (!ok)
     mk_store_rollback (self->store);
   scan_clear (&scan);
@@ -1775,4 +1850,74 @@ mk_reminders_next_wakeup (MkReminders  *self,
   plan_clear (&plan);
   scan_clear (&scan);
   return next;
+}
+
+gboolean
+mk_reminders_check (MkReminders  *self,
+                    GPtrArray   **withdrawn,
+                    GPtrArray   **fired,
+                    GDateTime   **next_wakeup,
+                    GError      **error)
+{
+  Scan scan = { 0 };
+  Plan plan = { 0 };
+  g_autoptr(GPtrArray) gone = NULL;
+  g_autoptr(GPtrArray) shown = NULL;
+  g_autoptr(GDateTime) next = NULL;
+  gboolean fresh = FALSE;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (MK_IS_REMINDERS (self), FALSE);
+  g_return_val_if_fail (withdrawn != NULL && fired != NULL && next_wakeup != NULL, FALSE);
+
+  *withdrawn = NULL;
+  *fired = NULL;
+  *next_wakeup = NULL;
+
+  /* collect_withdrawn() and fire() on one scan, in one transaction: the
+   * withdrawal only changes states in the log, which the plan does not
+   * read (it asks whether a key is there at all). */
+  if (!mk_store_begin (self->store, error))
+    return FALSE;
+
+  if (scan_run (self, &scan, error))
+    {
+      gone = withdraw_stale (self, &scan, error);
+      if (gone != NULL && plan_make (self, &scan, &plan, error))
+        shown = record_plan (self, &scan, &plan, error);
+      ok = shown != NULL && mk_store_commit (self->store, error);
+    }
+  if (!ok)
+    mk_store_rollback (self->store);
+
+  fresh = scan.fresh;
+  if (ok && plan.next_after != NULL)
+    next = g_date_time_ref (plan.next_after);
+  plan_clear (&plan);
+  scan_clear (&scan);
+
+  if (!ok)
+    return FALSE;
+
+  /* With the plan recorded, a new scan would find the same candidates
+   * minus the recorded ones: the plan's wake-up without the items shown
+   * now. Not on the first run, which sets the baseline and so changes
+   * what counts as news: then ask again. */
+  if (fresh)
+    {
+      GError *local_error = NULL;
+
+      g_clear_pointer (&next, g_date_time_unref);
+      next = mk_reminders_next_wakeup (self, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return FALSE;
+        }
+    }
+
+  *withdrawn = g_steal_pointer (&gone);
+  *fired = g_steal_pointer (&shown);
+  *next_wakeup = g_steal_pointer (&next);
+  return TRUE;
 }

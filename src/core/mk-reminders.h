@@ -101,5 +101,22 @@ GPtrArray   *mk_reminders_collect_withdrawn (MkReminders          *self,
  * polling; NULL when nothing is planned. */
 GDateTime   *mk_reminders_next_wakeup   (MkReminders              *self,
                                          GError                  **error);
+/* One check, as the app runs it: collect_withdrawn() and fire() in one
+ * transaction over one scan, then next_wakeup() (from the same plan,
+ * except on the first run). On success *@withdrawn (char* keys), *@fired
+ * (MkReminder*) and *@next_wakeup (or NULL) are set; on error nothing was
+ * recorded. Safe to call from a worker thread with a store (connection)
+ * of its own: the engine holds no state between calls. */
+gboolean     mk_reminders_check         (MkReminders              *self,
+                                         GPtrArray               **withdrawn,
+                                         GPtrArray               **fired,
+                                         GDateTime               **next_wakeup,
+                                         GError                  **error);
+
+/* Tests only: read every row of the scanned types, without the pre-filters
+ * that leave out rows that cannot yield a reminder (the result must be
+ * the same). */
+void         mk_reminders_set_full_scan (MkReminders              *self,
+                                         gboolean                  full_scan);
 
 G_END_DECLS

@@ -280,39 +280,94 @@ mk_store_list_notifications_in_state (MkStore              *self,
 /* ---------------------------------------------------------------------- */
 /* What the reminder engine reads */
 
+/* Appends the placeholders "?n, ?n+1, …" for @values, numbering from *@n. */
+static void
+append_status_list (GString            *sql,
+                    const char * const *values,
+                    int                *n)
+{
+  for (guint i = 0; values[i] != NULL; i++)
+    g_string_append_printf (sql, "%s?%d", i > 0 ? ", " : "", (*n)++);
+}
+
+static void
+bind_list (sqlite3_stmt       *stmt,
+           const char * const *values,
+           int                *n)
+{
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    mk_store_bind_text (stmt, (*n)++, values[i]);
+}
+
 GPtrArray *
-mk_store_list_reminder_resources (MkStore     *self,
-                                  const char  *resource_type,
-                                  const char  *kind,
-                                  const char  *date_from,
-                                  const char  *updated_from,
-                                  GError     **error)
+mk_store_query_reminder_resources (MkStore                *self,
+                                   const char             *resource_type,
+                                   const MkReminderQuery  *query,
+                                   GError                **error)
 {
   g_autoptr(MkCachedStmt) stmt = NULL;
   g_autoptr(GPtrArray) items = NULL;
-  int rc;
+  g_autoptr(GString) sql = NULL;
+  gboolean skip, news;
+  int n = 2, rc;
 
   g_return_val_if_fail (MK_IS_STORE (self), NULL);
   g_return_val_if_fail (resource_type != NULL, NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  skip = query->skip_status != NULL && query->skip_status[0] != NULL;
+  news = query->news_status != NULL && query->news_status[0] != NULL;
+
+  /* Only the filters that are set, as plain comparisons, so SQLite can
+   * use the (type, date) and (kind, date) indexes; one cached statement
+   * per combination. The parameters follow the text's order. */
+  sql = g_string_new ("SELECT type, id, version_id, last_updated, json, date, status, kind, "
+                      "       code, subject FROM resource "
+                      "WHERE type = ?1 AND deleted = 0");
+  if (query->kind != NULL)
+    g_string_append_printf (sql, " AND kind = ?%d", n++);
+  if (query->date_from != NULL)
+    g_string_append_printf (sql, " AND date >= ?%d", n++);
+  if (query->updated_from != NULL)
+    g_string_append_printf (sql, " AND last_updated >= ?%d", n++);
+  if (skip)
+    {
+      g_string_append (sql, " AND (status IS NULL OR status NOT IN (");
+      append_status_list (sql, query->skip_status, &n);
+      g_string_append (sql, "))");
+    }
+  if (news)
+    {
+      g_string_append (sql, " AND (status IS NULL OR status NOT IN (");
+      append_status_list (sql, query->news_status, &n);
+      g_string_append (sql, ")");
+      if (query->news_from != NULL)
+        g_string_append_printf (sql, " OR last_updated >= ?%d", n++);
+      g_string_append (sql, ")");
+    }
+  g_string_append (sql, " ORDER BY date, id");
 
   mk_store_lock (self);
-  /* One statement for every filter combination: NULL parameters match all. */
-  stmt = mk_store_prepare (self,
-                           "SELECT type, id, version_id, last_updated, json, date, status, kind, "
-                           "       code, subject FROM resource "
-                           "WHERE type = ?1 AND deleted = 0 "
-                           "  AND (?2 IS NULL OR kind = ?2) "
-                           "  AND (?3 IS NULL OR date >= ?3) "
-                           "  AND (?4 IS NULL OR last_updated >= ?4) "
-                           "ORDER BY date, id",
-                           error);
+  stmt = mk_store_prepare (self, sql->str, error);
   if (stmt == NULL)
     goto out;
 
-  mk_store_bind_text (stmt, 1, resource_type);
-  mk_store_bind_text (stmt, 2, kind);
-  mk_store_bind_text (stmt, 3, date_from);
-  mk_store_bind_text (stmt, 4, updated_from);
+  n = 1;
+  mk_store_bind_text (stmt, n++, resource_type);
+  if (query->kind != NULL)
+    mk_store_bind_text (stmt, n++, query->kind);
+  if (query->date_from != NULL)
+    mk_store_bind_text (stmt, n++, query->date_from);
+  if (query->updated_from != NULL)
+    mk_store_bind_text (stmt, n++, query->updated_from);
+  if (skip)
+    bind_list (stmt, query->skip_status, &n);
+  if (news)
+    {
+      bind_list (stmt, query->news_status, &n);
+      if (query->news_from != NULL)
+        mk_store_bind_text (stmt, n++, query->news_from);
+    }
 
   items = g_ptr_array_new_with_free_func (g_object_unref);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -328,6 +383,23 @@ out:
   g_clear_pointer (&stmt, mk_cached_stmt_reset);
   mk_store_unlock (self);
   return g_steal_pointer (&items);
+}
+
+GPtrArray *
+mk_store_list_reminder_resources (MkStore     *self,
+                                  const char  *resource_type,
+                                  const char  *kind,
+                                  const char  *date_from,
+                                  const char  *updated_from,
+                                  GError     **error)
+{
+  MkReminderQuery query = {
+    .kind = kind,
+    .date_from = date_from,
+    .updated_from = updated_from,
+  };
+
+  return mk_store_query_reminder_resources (self, resource_type, &query, error);
 }
 
 gboolean
