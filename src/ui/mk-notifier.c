@@ -13,6 +13,16 @@
  *    timers stand still while the computer sleeps,
  *  - when the settings change.
  *
+ * A check runs in a worker thread (GTask) on a store connection of its own,
+ * so a large mirror never stalls the window: SQLite in WAL mode lets the
+ * app's connection read while the check holds its write transaction, and
+ * MkStore's lock (held for a whole transaction) is never taken by the
+ * check. The check freezes the clock's now when it starts; its results —
+ * keys to withdraw, notifications to send, the next wake-up — are handed
+ * out in the main thread. One check runs at a time; a request meanwhile
+ * runs one more check after it. The engine records what it fired in the
+ * same transaction, so exactly-once holds whatever the thread or process.
+ *
  * Notification texts carry health data: they are never logged.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -45,7 +55,10 @@ struct _MkNotifier
   guint          pending_id;    /* start-up or debounced check */
   guint          timer_id;      /* the next due moment */
   GDateTime     *next_wakeup;
-  gboolean       busy;          /* inside fire: ignore our own ::changed */
+  gboolean       busy;          /* inside a check on this thread: ignore our own ::changed */
+
+  GCancellable  *check_cancellable;  /* the check in the worker, NULL when none runs */
+  gboolean       check_again;        /* asked for while one ran */
 
   GCancellable    *cancellable;
   GDBusConnection *system_bus;  /* NULL without logind */
@@ -59,6 +72,7 @@ enum {
   PROP_APPLICATION,
   PROP_SETTINGS,
   PROP_STORE,
+  PROP_CHECKING,
   N_PROPS
 };
 
@@ -94,6 +108,7 @@ static const struct {
 };
 
 static void mk_notifier_arm_timer (MkNotifier *self,
+                                   GDateTime  *next,
                                    gboolean    after_check);
 
 static void
@@ -224,48 +239,21 @@ mk_notifier_build_notification (const MkReminder *reminder)
   return g_steal_pointer (&notification);
 }
 
-void
-mk_notifier_check_now (MkNotifier *self)
+/* Hands the results of a check to the desktop (when something shows
+ * notifications) and to the signals. */
+static void
+mk_notifier_deliver (MkNotifier *self,
+                     GPtrArray  *withdrawn,
+                     GPtrArray  *fired)
 {
-  g_autoptr(GPtrArray) withdrawn = NULL;
-  g_autoptr(GPtrArray) fired = NULL;
-  g_autoptr(GError) error = NULL;
   gboolean desktop;
 
-  g_return_if_fail (MK_IS_NOTIFIER (self));
+  desktop = (withdrawn->len > 0 || fired->len > 0) && mk_notifier_desktop_can_notify (self);
 
-  g_clear_handle_id (&self->pending_id, g_source_remove);
-
-  if (self->reminders == NULL)
-    {
-      mk_notifier_arm_timer (self, TRUE);
-      return;
-    }
-
-  g_object_ref (self);
-  self->busy = TRUE;
-
-  withdrawn = mk_reminders_collect_withdrawn (self->reminders, &error);
-  if (withdrawn == NULL)
-    {
-      g_warning ("Cannot collect withdrawn notifications: %s", error->message);
-      g_clear_error (&error);
-    }
-
-  fired = mk_reminders_fire (self->reminders, &error);
-  if (fired == NULL)
-    g_warning ("Cannot fire reminders: %s", error->message);
-
-  self->busy = FALSE;
-
-  desktop = ((withdrawn != NULL && withdrawn->len > 0) || (fired != NULL && fired->len > 0)) &&
-            mk_notifier_desktop_can_notify (self);
-
-  g_debug ("Reminders: %u withdrawn, %u fired%s",
-           withdrawn != NULL ? withdrawn->len : 0, fired != NULL ? fired->len : 0,
+  g_debug ("Reminders: %u withdrawn, %u fired%s", withdrawn->len, fired->len,
            desktop ? "" : " (no notification server)");
 
-  for (guint i = 0; withdrawn != NULL && i < withdrawn->len; i++)
+  for (guint i = 0; i < withdrawn->len; i++)
     {
       const char *key = g_ptr_array_index (withdrawn, i);
 
@@ -274,7 +262,7 @@ mk_notifier_check_now (MkNotifier *self)
       g_signal_emit (self, signals[SIGNAL_NOTIFICATION_WITHDRAWN], 0, key);
     }
 
-  for (guint i = 0; fired != NULL && i < fired->len; i++)
+  for (guint i = 0; i < fired->len; i++)
     {
       const MkReminder *reminder = g_ptr_array_index (fired, i);
       g_autoptr(GNotification) notification = mk_notifier_build_notification (reminder);
@@ -284,9 +272,203 @@ mk_notifier_check_now (MkNotifier *self)
         g_application_send_notification (self->application, reminder->key, notification);
       g_signal_emit (self, signals[SIGNAL_NOTIFICATION_SENT], 0, reminder->key, notification, reminder);
     }
+}
 
-  mk_notifier_arm_timer (self, TRUE);
+void
+mk_notifier_check_now (MkNotifier *self)
+{
+  g_autoptr(GPtrArray) withdrawn = NULL;
+  g_autoptr(GPtrArray) fired = NULL;
+  g_autoptr(GDateTime) next = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+
+  g_return_if_fail (MK_IS_NOTIFIER (self));
+
+  g_clear_handle_id (&self->pending_id, g_source_remove);
+
+  if (self->reminders == NULL)
+    {
+      mk_notifier_arm_timer (self, NULL, TRUE);
+      return;
+    }
+
+  g_object_ref (self);
+  self->busy = TRUE;
+  start = g_get_monotonic_time ();
+
+  if (mk_reminders_check (self->reminders, &withdrawn, &fired, &next, &error))
+    {
+      g_debug ("Reminders: checked in %" G_GINT64_FORMAT " ms on the main thread",
+               (g_get_monotonic_time () - start) / 1000);
+      mk_notifier_deliver (self, withdrawn, fired);
+    }
+  else
+    g_warning ("Cannot check the reminders: %s", error->message);
+
+  self->busy = FALSE;
+
+  mk_notifier_arm_timer (self, next, TRUE);
   g_object_unref (self);
+}
+
+/* ---- The check in a worker thread ----------------------------------------- */
+
+typedef struct
+{
+  MkStore            *store;      /* the card it was started for (compared, never used in the worker) */
+  char               *path;       /* its file: the worker opens a connection of its own */
+  GDateTime          *now;        /* the clock's now when the check started */
+  MkReminderSettings  settings;
+  GPtrArray          *withdrawn;  /* results */
+  GPtrArray          *fired;
+  GDateTime          *next;
+  gint64              elapsed_ms;
+} Check;
+
+static void
+check_free (Check *check)
+{
+  g_clear_object (&check->store);
+  g_free (check->path);
+  g_clear_pointer (&check->now, g_date_time_unref);
+  g_clear_pointer (&check->withdrawn, g_ptr_array_unref);
+  g_clear_pointer (&check->fired, g_ptr_array_unref);
+  g_clear_pointer (&check->next, g_date_time_unref);
+  g_free (check);
+}
+
+static void
+check_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  Check *check = task_data;
+  g_autoptr(MkStore) store = NULL;
+  g_autoptr(MkClock) clock = NULL;
+  g_autoptr(MkReminders) reminders = NULL;
+  GError *error = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  /* Nothing is recorded yet: a card closed meanwhile is not checked. */
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  /* Opening would create a file that was removed meanwhile (an account
+   * deleted): never bring it back. */
+  if (!g_file_test (check->path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               "The card's file is gone");
+      return;
+    }
+
+  store = mk_store_open (check->path, &error);
+  if (store == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  clock = mk_clock_new_fake (check->now);
+  reminders = mk_reminders_new (store, clock);
+  mk_reminders_set_settings (reminders, &check->settings);
+
+  if (!mk_reminders_check (reminders, &check->withdrawn, &check->fired, &check->next, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  check->elapsed_ms = (g_get_monotonic_time () - start) / 1000;
+  g_task_return_boolean (task, TRUE);
+}
+
+static void mk_notifier_start_check (MkNotifier *self);
+
+static void
+check_done (GObject      *source_object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  MkNotifier *self = MK_NOTIFIER (source_object);
+  Check *check = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  gboolean current = check->store == self->store;
+
+  /* The worker may drop the task last: let go of the card here. */
+  g_clear_object (&check->store);
+  g_clear_object (&self->check_cancellable);
+
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_debug ("Reminders: checked in %" G_GINT64_FORMAT " ms in a worker thread", check->elapsed_ms);
+      /* Recorded as shown: hand them out even if the card was switched
+       * meanwhile, or they would never be seen. */
+      mk_notifier_deliver (self, check->withdrawn, check->fired);
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Cannot check the reminders: %s", error->message);
+
+  /* The timer belongs to the card being watched now. */
+  if (current)
+    mk_notifier_arm_timer (self, error == NULL ? check->next : NULL, TRUE);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKING]);
+
+  if (self->check_again && self->store != NULL)
+    mk_notifier_start_check (self);
+  self->check_again = FALSE;
+}
+
+/* Starts a check in a worker thread, or asks for one more after the one
+ * that runs. */
+static void
+mk_notifier_start_check (MkNotifier *self)
+{
+  g_autoptr(GTask) task = NULL;
+  Check *check;
+
+  g_clear_handle_id (&self->pending_id, g_source_remove);
+
+  if (self->reminders == NULL)
+    {
+      mk_notifier_arm_timer (self, NULL, TRUE);
+      return;
+    }
+
+  if (self->check_cancellable != NULL)
+    {
+      self->check_again = TRUE;
+      return;
+    }
+
+  check = g_new0 (Check, 1);
+  check->store = g_object_ref (self->store);
+  check->path = g_strdup (mk_store_get_path (self->store));
+  check->now = mk_clock_get_now (self->clock);
+  check->settings = self->reminder_settings;
+
+  self->check_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->check_cancellable, check_done, NULL);
+  g_task_set_source_tag (task, mk_notifier_start_check);
+  g_task_set_name (task, "[medkarta] reminder check");
+  g_task_set_task_data (task, check, (GDestroyNotify) check_free);
+  /* Once the worker ran, what it recorded must be delivered, cancelled or
+   * not. */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_run_in_thread (task, check_thread);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKING]);
+}
+
+gboolean
+mk_notifier_is_checking (MkNotifier *self)
+{
+  g_return_val_if_fail (MK_IS_NOTIFIER (self), FALSE);
+
+  return self->check_cancellable != NULL;
 }
 
 static gboolean
@@ -295,7 +477,7 @@ on_timer (gpointer user_data)
   MkNotifier *self = user_data;
 
   self->timer_id = 0;
-  mk_notifier_check_now (self);
+  mk_notifier_start_check (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -305,16 +487,17 @@ on_pending (gpointer user_data)
   MkNotifier *self = user_data;
 
   self->pending_id = 0;
-  mk_notifier_check_now (self);
+  mk_notifier_start_check (self);
   return G_SOURCE_REMOVE;
 }
 
-/* One timer: at the next due moment, at most SAFETY_INTERVAL_SECONDS away. */
+/* One timer: at @next (the next due moment, from the check), at most
+ * SAFETY_INTERVAL_SECONDS away. */
 static void
 mk_notifier_arm_timer (MkNotifier *self,
+                       GDateTime  *next,
                        gboolean    after_check)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) now = NULL;
   guint delay = SAFETY_INTERVAL_SECONDS;
 
@@ -324,9 +507,7 @@ mk_notifier_arm_timer (MkNotifier *self,
   if (self->reminders == NULL)
     return;
 
-  self->next_wakeup = mk_reminders_next_wakeup (self->reminders, &error);
-  if (error != NULL)
-    g_warning ("Cannot plan the next reminder: %s", error->message);
+  self->next_wakeup = next != NULL ? g_date_time_ref (next) : NULL;
 
   now = mk_clock_get_now (self->clock);
   if (self->next_wakeup != NULL)
@@ -404,6 +585,10 @@ mk_notifier_set_store (MkNotifier *self,
   g_clear_handle_id (&self->timer_id, g_source_remove);
   g_clear_pointer (&self->next_wakeup, g_date_time_unref);
   g_clear_object (&self->reminders);
+  /* A check of the old card that has not started yet is dropped; one that
+   * runs finishes and delivers what it recorded. */
+  g_cancellable_cancel (self->check_cancellable);
+  self->check_again = FALSE;
 
   g_set_object (&self->store, store);
   g_set_object (&self->clock, clock);
@@ -533,6 +718,9 @@ mk_notifier_dispose (GObject *object)
 
   g_clear_handle_id (&self->pending_id, g_source_remove);
   g_clear_handle_id (&self->timer_id, g_source_remove);
+  /* A running check holds a reference: dispose only comes after it. */
+  g_cancellable_cancel (self->check_cancellable);
+  g_clear_object (&self->check_cancellable);
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->reminders);
@@ -572,6 +760,9 @@ mk_notifier_get_property (GObject    *object,
       break;
     case PROP_STORE:
       g_value_set_object (value, self->store);
+      break;
+    case PROP_CHECKING:
+      g_value_set_boolean (value, mk_notifier_is_checking (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -619,6 +810,9 @@ mk_notifier_class_init (MkNotifierClass *klass)
   properties [PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL, MK_TYPE_STORE,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties [PROP_CHECKING] =
+    g_param_spec_boolean ("checking", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals [SIGNAL_NOTIFICATION_SENT] =

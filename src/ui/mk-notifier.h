@@ -31,8 +31,12 @@ MkStore       *mk_notifier_get_store             (MkNotifier         *self);
 MkClock       *mk_notifier_get_clock             (MkNotifier         *self);
 
 /* Withdraws what is no longer true, fires what is due now and re-arms the
- * timer (on resume, clock changes, tests). */
+ * timer, synchronously on the calling (main) thread (tests). The
+ * notifier's own checks (start-up, store changes, timer, resume, settings)
+ * run in a worker thread instead. */
 void           mk_notifier_check_now             (MkNotifier         *self);
+/* TRUE while a check runs in the worker thread (property "checking"). */
+gboolean       mk_notifier_is_checking           (MkNotifier         *self);
 /* The moment the timer was armed for, or NULL (transfer none). */
 GDateTime     *mk_notifier_get_next_wakeup       (MkNotifier         *self);
 /* The settings handed to the engine (from GSettings). */

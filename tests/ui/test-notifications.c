@@ -183,6 +183,7 @@ typedef struct
 
 static GPtrArray *sent;       /* Sent */
 static GPtrArray *withdrawn;  /* char* */
+static GThread   *main_thread;
 
 static void
 sent_free (Sent *s)
@@ -205,6 +206,8 @@ on_notification_sent (MkNotifier       *notifier,
 
   g_assert_true (G_IS_NOTIFICATION (notification));
   g_assert_cmpstr (key, ==, reminder->key);
+  /* Checks run in a worker; what they fired is handed out here. */
+  g_assert_true (g_thread_self () == main_thread);
 
   s->key = g_strdup (key);
   s->kind = reminder->kind;
@@ -219,6 +222,7 @@ static void
 on_notification_withdrawn (MkNotifier *notifier,
                            const char *key)
 {
+  g_assert_true (g_thread_self () == main_thread);
   g_ptr_array_add (withdrawn, g_strdup (key));
 }
 
@@ -757,6 +761,113 @@ test_background_close (void)
   reset_settings ();
 }
 
+/* The check runs in a worker thread: on a card with thousands of rows to
+ * scan, the main loop keeps turning while it runs, and the results come
+ * back to the main thread, once. */
+typedef struct
+{
+  MkNotifier *notifier;
+  guint       ticks_while_checking;
+  guint       notifies;
+} WorkerWatch;
+
+static gboolean
+on_tick (gpointer data)
+{
+  WorkerWatch *w = data;
+
+  if (mk_notifier_is_checking (w->notifier))
+    w->ticks_while_checking++;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_checking (MkNotifier  *notifier,
+             GParamSpec  *pspec,
+             WorkerWatch *w)
+{
+  g_assert_true (g_thread_self () == main_thread);
+  w->notifies++;
+}
+
+static gboolean
+check_done (gconstpointer data)
+{
+  const WorkerWatch *w = data;
+
+  return w->notifies >= 2 && !mk_notifier_is_checking (w->notifier);
+}
+
+static void
+test_check_in_worker (void)
+{
+  g_autoptr(MkStore) store = open_demo_store ("worker");
+  g_autoptr(GDateTime) anchor = test_anchor ();
+  g_autoptr(MkClock) clock = mk_clock_new_fake (anchor);
+  g_autoptr(GString) bulk = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
+  MkNotifier *notifier = mk_application_get_notifier (app);
+  WorkerWatch w = { .notifier = notifier };
+  guint tick_id, n_first;
+  gulong handler;
+
+  reset_settings ();
+  clear_recorded ();
+
+  /* Rows the engine must read on every check: valid prescriptions (only
+   * wake-ups, nothing to show). */
+  for (guint i = 0; i < 4000; i++)
+    g_string_append_printf (bulk,
+                            "{\"resourceType\":\"MedicationRequest\",\"id\":\"bulk-%u\","
+                            "\"meta\":{\"versionId\":\"1\",\"lastUpdated\":\"2026-10-01T10:00:00+03:00\"},"
+                            "\"status\":\"active\",\"intent\":\"order\",\"subject\":{\"reference\":\"Patient/p\"},"
+                            "\"medicationCodeableConcept\":{\"text\":\"Medicine %u\"},\"authoredOn\":\"2026-10-01\","
+                            "\"dispenseRequest\":{\"validityPeriod\":{\"start\":\"2026-10-01\",\"end\":\"2027-%02u-01\"}}}\n",
+                            i, i, 1 + i % 12);
+  mk_store_import_json (store, bulk->str, bulk->len, NULL, &error);
+  g_assert_no_error (error);
+
+  handler = g_signal_connect (notifier, "notify::checking", G_CALLBACK (on_checking), &w);
+  tick_id = g_timeout_add (1, on_tick, &w);
+
+  /* Start-up: the check is scheduled, then runs in the worker. */
+  mk_notifier_set_store (notifier, store, clock);
+  g_assert_false (mk_notifier_is_checking (notifier));
+  g_assert_true (wait_for (check_done, &w));
+  g_assert_cmpuint (w.notifies, ==, 2);
+  g_assert_cmpuint (w.ticks_while_checking, >, 0);
+
+  /* The demo's first run came back: the expiring prescription … */
+  g_assert_nonnull (find_sent (MK_REMINDER_PRESCRIPTION_EXPIRING, "MedicationRequest/rx-expiring"));
+  for (guint i = 0; i < sent->len; i++)
+    g_assert_true (g_hash_table_add (keys, ((Sent *) g_ptr_array_index (sent, i))->key));
+  /* … and the timer is armed for what comes next (the visit tomorrow). */
+  g_assert_nonnull (mk_notifier_get_next_wakeup (notifier));
+  g_assert_cmpint (g_date_time_compare (mk_notifier_get_next_wakeup (notifier), anchor), >, 0);
+
+  /* A sync lands (::changed): another worker check, nothing twice; nor
+   * from a check on the main thread after it. */
+  n_first = sent->len;
+  w.notifies = 0;
+  mk_store_import_json (store,
+                        "{\"resourceType\":\"MedicationRequest\",\"id\":\"bulk-0\","
+                        "\"meta\":{\"versionId\":\"2\",\"lastUpdated\":\"2026-10-02T10:00:00+03:00\"},"
+                        "\"status\":\"active\",\"intent\":\"order\",\"subject\":{\"reference\":\"Patient/p\"}}",
+                        -1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_for (check_done, &w));
+  mk_notifier_check_now (notifier);
+  for (guint i = n_first; i < sent->len; i++)
+    g_assert_true (g_hash_table_add (keys, ((Sent *) g_ptr_array_index (sent, i))->key));
+
+  g_source_remove (tick_id);
+  g_signal_handler_disconnect (notifier, handler);
+  mk_notifier_set_store (notifier, NULL, NULL);
+  g_assert_null (mk_notifier_get_next_wakeup (notifier));
+  clear_recorded ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -790,6 +901,7 @@ main (int   argc,
 
   server_start (bus);
   sent = g_ptr_array_new_with_free_func ((GDestroyNotify) sent_free);
+  main_thread = g_thread_self ();
   withdrawn = g_ptr_array_new_with_free_func (g_free);
 
   app = mk_application_new ();
@@ -807,6 +919,7 @@ main (int   argc,
   g_test_add_func ("/notifications/popover", test_popover);
   g_test_add_func ("/notifications/preferences", test_preferences);
   g_test_add_func ("/notifications/background-close", test_background_close);
+  g_test_add_func ("/notifications/check-in-worker", test_check_in_worker);
 
   ret = g_test_run ();
 
