@@ -1119,10 +1119,14 @@ mk_fhir_parse_date_time (const char  *value,
       return NULL;
     }
 
-  local = g_time_zone_new_local ();
-
+  /* The local zone only where the value has none: looking it up is not
+   * free (GLib 2.74 reads it again each time when TZ is not set), and
+   * most FHIR instants carry their offset. */
   if (parse_date_only (value, &year, &month, &day))
-    return g_date_time_new (local, year, month, day, 0, 0, 0);
+    {
+      local = g_time_zone_new_local ();
+      return g_date_time_new (local, year, month, day, 0, 0, 0);
+    }
 
   /* A dateTime must at least have a real full date and a time. */
   {
@@ -1142,6 +1146,8 @@ mk_fhir_parse_date_time (const char  *value,
       }
   }
 
+  if (strpbrk (value + 10, "Z+-") == NULL)
+    local = g_time_zone_new_local ();
   result = g_date_time_new_from_iso8601 (value, local);
   if (result == NULL)
     set_bad_date (error);

@@ -167,6 +167,9 @@ test_helpers_dates (void)
   g_autoptr(GDateTime) month = mk_fhir_parse_date_time ("2024-05", &error);
   g_autoptr(GDateTime) day = mk_fhir_parse_date_time ("2024-05-17", &error);
   g_autoptr(GDateTime) instant = mk_fhir_parse_date_time ("2024-05-17T21:30:00Z", &error);
+  g_autoptr(GDateTime) offset = mk_fhir_parse_date_time ("2024-05-17T10:00:00+07:00", &error);
+  g_autoptr(GDateTime) negative = mk_fhir_parse_date_time ("2024-05-17T10:00:00-04:00", &error);
+  g_autoptr(GDateTime) zoneless = mk_fhir_parse_date_time ("2024-05-17T10:00:00", &error);
   g_autoptr(GDateTime) bad = NULL;
   GDate date;
 
@@ -180,6 +183,11 @@ test_helpers_dates (void)
   /* Local midnight in Moscow (TZ in the test environment). */
   g_assert_cmpint (g_date_time_get_utc_offset (day) / G_TIME_SPAN_HOUR, ==, 3);
   g_assert_cmpint (g_date_time_to_unix (instant), ==, 1715981400);
+  /* An offset is kept; a dateTime without one is local time (Moscow). */
+  g_assert_cmpint (g_date_time_get_utc_offset (offset) / G_TIME_SPAN_HOUR, ==, 7);
+  g_assert_cmpint (g_date_time_get_utc_offset (negative) / G_TIME_SPAN_HOUR, ==, -4);
+  g_assert_cmpint (g_date_time_get_utc_offset (zoneless) / G_TIME_SPAN_HOUR, ==, 3);
+  g_assert_cmpint (g_date_time_get_hour (zoneless), ==, 10);
 
   /* The calendar date of an instant is the local one: 00:30 on the 18th. */
   g_assert_true (mk_fhir_parse_date ("2024-05-17T21:30:00Z", &date, &error));
