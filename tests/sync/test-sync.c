@@ -1014,6 +1014,33 @@ test_file_retried (Fixture       *f,
   assert_mirror_equals_server (f);
 }
 
+/* Files are stored a few at a time: when the run stops at a file (a server
+ * error), those checked before it are kept, and only the rest is asked for
+ * again. */
+static void
+test_files_kept_on_failure (Fixture       *f,
+                            gconstpointer  data)
+{
+  MkSyncStats stats;
+  g_autoptr(GError) error = NULL;
+
+  mk_sync_fixture_run (f, &stats);
+  add_document (f, "doc-a", "Первая", "Первая");
+  add_document (f, "doc-b", "Вторая", "Вторая");
+  mk_test_server_add_fault (f->server, MK_TEST_FAULT_STATUS_500, "Binary/bin-doc-b", 0);
+
+  g_assert_false (mk_sync_run (f->sync, &stats, NULL, &error));
+  g_assert_error (error, MK_CLIENT_ERROR, MK_CLIENT_ERROR_SERVER);
+  g_assert_true (mirror_has (f, "Binary", "bin-doc-a"));
+  g_assert_false (mirror_has (f, "Binary", "bin-doc-b"));
+
+  mk_test_server_clear_faults (f->server);
+  mk_test_server_reset_request_counts (f->server);
+  mk_sync_fixture_run (f, &stats);
+  g_assert_true (mirror_has (f, "Binary", "bin-doc-b"));
+  g_assert_cmpuint (mk_test_server_get_request_count (f->server, "GET", "Binary"), ==, 1);
+}
+
 /* A document whose file the server does not have (410 once deleted): the
  * sync completes without it and asks again next time, until it is there. */
 static void
@@ -1065,6 +1092,7 @@ main (int   argc,
   ADD ("binary/new-document", test_new_document);
   ADD ("binary/retried", test_file_retried);
   ADD ("binary/missing", test_file_missing);
+  ADD ("binary/kept-on-failure", test_files_kept_on_failure);
   g_test_add_data_func ("/sync/tls/untrusted", GINT_TO_POINTER (MK_TEST_TLS_UNTRUSTED), test_tls);
   g_test_add_data_func ("/sync/tls/expired", GINT_TO_POINTER (MK_TEST_TLS_EXPIRED), test_tls);
   g_test_add_data_func ("/sync/tls/wrong-host", GINT_TO_POINTER (MK_TEST_TLS_WRONG_HOST), test_tls);
