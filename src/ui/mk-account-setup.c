@@ -13,7 +13,7 @@
 #include "mk-client.h"
 #include "mk-secret.h"
 #include "mk-server-dialog.h"
-#include "mk-ui-resources.h"
+#include "mk-ui-template.h"
 
 struct _MkAccountSetup
 {
@@ -583,10 +583,7 @@ mk_account_setup_class_init (MkAccountSetupClass *klass)
                   0, g_signal_accumulator_true_handled, NULL, NULL,
                   G_TYPE_BOOLEAN, 1, G_TYPE_STRING);
 
-  /* The resources live in a static library: referencing them keeps them
-   * linked in (their constructor registers them). */
-  (void) mk_ui_get_resource ();
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/medkarta/Medkarta/ui/mk-account-setup.ui");
+  mk_ui_class_set_template (widget_class, "mk-account-setup.ui");
   gtk_widget_class_bind_template_child (widget_class, MkAccountSetup, spinner);
   gtk_widget_class_bind_template_child (widget_class, MkAccountSetup, url_row);
   gtk_widget_class_bind_template_child (widget_class, MkAccountSetup, ca_row);

@@ -12,7 +12,7 @@
 #include "mk-fhir-types.h"
 #include "mk-format.h"
 #include "mk-sync-controller.h"
-#include "mk-ui-resources.h"
+#include "mk-ui-template.h"
 
 #define N_FIELDS (MK_APPOINTMENT_CARD_CANCELLATION + 1)
 
@@ -307,11 +307,7 @@ mk_appointment_card_class_init (MkAppointmentCardClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* The resources live in a static library: referencing them keeps them
-   * linked in (their constructor registers them). */
-  (void) mk_ui_get_resource ();
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/medkarta/Medkarta/ui/mk-appointment-card.ui");
+  mk_ui_class_set_template (widget_class, "mk-appointment-card.ui");
   gtk_widget_class_bind_template_child (widget_class, MkAppointmentCard, window_title);
   gtk_widget_class_bind_template_child (widget_class, MkAppointmentCard, sync_row);
   gtk_widget_class_bind_template_child (widget_class, MkAppointmentCard, cancel_button);

@@ -11,7 +11,7 @@
 #include "mk-row-util.h"
 #include "mk-sync-controller.h"
 #include "mk-status-pill.h"
-#include "mk-ui-resources.h"
+#include "mk-ui-template.h"
 
 struct _MkAppointmentRow
 {
@@ -258,11 +258,7 @@ mk_appointment_row_class_init (MkAppointmentRowClass *klass)
 
   g_type_ensure (MK_TYPE_STATUS_PILL);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  /* The resources live in a static library: referencing them keeps them
-   * linked in (their constructor registers them). */
-  (void) mk_ui_get_resource ();
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/medkarta/Medkarta/ui/mk-appointment-row.ui");
+  mk_ui_class_set_template (widget_class, "mk-appointment-row.ui");
   gtk_widget_class_bind_template_child (widget_class, MkAppointmentRow, icon);
   gtk_widget_class_bind_template_child (widget_class, MkAppointmentRow, title_label);
   gtk_widget_class_bind_template_child (widget_class, MkAppointmentRow, subtitle_label);

@@ -19,7 +19,7 @@
 #include "mk-appointments-page.h"
 #include "mk-list-util.h"
 #include "mk-resource-list.h"
-#include "mk-ui-resources.h"
+#include "mk-ui-template.h"
 
 struct _MkAppointmentsPage
 {
@@ -284,11 +284,7 @@ mk_appointments_page_class_init (MkAppointmentsPageClass *klass)
   object_class->constructed = mk_appointments_page_constructed;
   object_class->dispose = mk_appointments_page_dispose;
 
-  /* The resources live in a static library: referencing them keeps them
-   * linked in (their constructor registers them). */
-  (void) mk_ui_get_resource ();
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/medkarta/Medkarta/ui/mk-appointments-page.ui");
+  mk_ui_class_set_template (widget_class, "mk-appointments-page.ui");
   gtk_widget_class_bind_template_child (widget_class, MkAppointmentsPage, upcoming_button);
   gtk_widget_class_bind_template_child (widget_class, MkAppointmentsPage, past_button);
   gtk_widget_class_bind_template_child (widget_class, MkAppointmentsPage, book_button);

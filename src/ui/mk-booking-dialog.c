@@ -12,7 +12,7 @@
 #include "mk-format.h"
 #include "mk-resource-list.h"
 #include "mk-row-util.h"
-#include "mk-ui-resources.h"
+#include "mk-ui-template.h"
 
 struct _MkBookingDialog
 {
@@ -337,11 +337,7 @@ mk_booking_dialog_class_init (MkBookingDialogClass *klass)
     g_signal_new ("booked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
-  /* The resources live in a static library: referencing them keeps them
-   * linked in (their constructor registers them). */
-  (void) mk_ui_get_resource ();
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/medkarta/Medkarta/ui/mk-booking-dialog.ui");
+  mk_ui_class_set_template (widget_class, "mk-booking-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, MkBookingDialog, stack);
   gtk_widget_class_bind_template_child (widget_class, MkBookingDialog, list_view);
   gtk_widget_class_bind_template_child (widget_class, MkBookingDialog, reason_row);

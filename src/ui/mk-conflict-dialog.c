@@ -11,7 +11,7 @@
 #include "mk-fhir-types.h"
 #include "mk-format.h"
 #include "mk-outbox.h"
-#include "mk-ui-resources.h"
+#include "mk-ui-template.h"
 
 #define MAX_VALUE_CHARS 80
 
@@ -465,11 +465,7 @@ mk_conflict_dialog_class_init (MkConflictDialogClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* The resources live in a static library: referencing them keeps them
-   * linked in (their constructor registers them). */
-  (void) mk_ui_get_resource ();
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/medkarta/Medkarta/ui/mk-conflict-dialog.ui");
+  mk_ui_class_set_template (widget_class, "mk-conflict-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, MkConflictDialog, stack);
   gtk_widget_class_bind_template_child (widget_class, MkConflictDialog, page);
 

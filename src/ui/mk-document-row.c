@@ -10,7 +10,7 @@
 #include "mk-fhir-types.h"
 #include "mk-format.h"
 #include "mk-row-util.h"
-#include "mk-ui-resources.h"
+#include "mk-ui-template.h"
 
 struct _MkDocumentRow
 {
@@ -125,11 +125,7 @@ mk_document_row_class_init (MkDocumentRowClass *klass)
   row_class->update = mk_document_row_update;
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  /* The resources live in a static library: referencing them keeps them
-   * linked in (their constructor registers them). */
-  (void) mk_ui_get_resource ();
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/medkarta/Medkarta/ui/mk-document-row.ui");
+  mk_ui_class_set_template (widget_class, "mk-document-row.ui");
   gtk_widget_class_bind_template_child (widget_class, MkDocumentRow, icon);
   gtk_widget_class_bind_template_child (widget_class, MkDocumentRow, title_label);
   gtk_widget_class_bind_template_child (widget_class, MkDocumentRow, subtitle_label);

@@ -18,7 +18,7 @@
 #include "mk-list-util.h"
 #include "mk-resource-list.h"
 #include "mk-row-util.h"
-#include "mk-ui-resources.h"
+#include "mk-ui-template.h"
 
 struct _MkDocumentsPage
 {
@@ -461,11 +461,7 @@ mk_documents_page_class_init (MkDocumentsPageClass *klass)
   object_class->constructed = mk_documents_page_constructed;
   object_class->dispose = mk_documents_page_dispose;
 
-  /* The resources live in a static library: referencing them keeps them
-   * linked in (their constructor registers them). */
-  (void) mk_ui_get_resource ();
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/medkarta/Medkarta/ui/mk-documents-page.ui");
+  mk_ui_class_set_template (widget_class, "mk-documents-page.ui");
   gtk_widget_class_bind_template_child (widget_class, MkDocumentsPage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, MkDocumentsPage, type_dropdown);
   gtk_widget_class_bind_template_child (widget_class, MkDocumentsPage, period_dropdown);

@@ -9,7 +9,7 @@
 #include "mk-notification-item.h"
 #include "mk-notification-log.h"
 #include "mk-notifications-popover.h"
-#include "mk-ui-resources.h"
+#include "mk-ui-template.h"
 #include "mk-window.h"
 
 /* How many past notifications the list shows. */
@@ -179,8 +179,7 @@ mk_notifications_popover_class_init (MkNotificationsPopoverClass *klass)
 
   g_type_ensure (MK_TYPE_NOTIFICATION_ITEM);
 
-  (void) mk_ui_get_resource ();
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/medkarta/Medkarta/ui/mk-notifications-popover.ui");
+  mk_ui_class_set_template (widget_class, "mk-notifications-popover.ui");
   gtk_widget_class_bind_template_child (widget_class, MkNotificationsPopover, stack);
   gtk_widget_class_bind_template_child (widget_class, MkNotificationsPopover, list_view);
   gtk_widget_class_bind_template_child (widget_class, MkNotificationsPopover, items);

@@ -8,7 +8,7 @@
 
 #include "mk-application.h"
 #include "mk-preferences-window.h"
-#include "mk-ui-resources.h"
+#include "mk-ui-template.h"
 
 struct _MkPreferencesWindow
 {
@@ -140,8 +140,7 @@ mk_preferences_window_class_init (MkPreferencesWindowClass *klass)
   object_class->constructed = mk_preferences_window_constructed;
   object_class->dispose = mk_preferences_window_dispose;
 
-  (void) mk_ui_get_resource ();
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/medkarta/Medkarta/ui/mk-preferences-window.ui");
+  mk_ui_class_set_template (widget_class, "mk-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MkPreferencesWindow, notify_visits);
   gtk_widget_class_bind_template_child (widget_class, MkPreferencesWindow, notify_visit_changes);
   gtk_widget_class_bind_template_child (widget_class, MkPreferencesWindow, notify_prescriptions);

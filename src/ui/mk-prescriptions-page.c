@@ -22,7 +22,7 @@
 #include "mk-prescription-row.h"
 #include "mk-prescriptions-page.h"
 #include "mk-resource-list.h"
-#include "mk-ui-resources.h"
+#include "mk-ui-template.h"
 
 struct _MkPrescriptionsPage
 {
@@ -276,11 +276,7 @@ mk_prescriptions_page_class_init (MkPrescriptionsPageClass *klass)
   object_class->constructed = mk_prescriptions_page_constructed;
   object_class->dispose = mk_prescriptions_page_dispose;
 
-  /* The resources live in a static library: referencing them keeps them
-   * linked in (their constructor registers them). */
-  (void) mk_ui_get_resource ();
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/medkarta/Medkarta/ui/mk-prescriptions-page.ui");
+  mk_ui_class_set_template (widget_class, "mk-prescriptions-page.ui");
   gtk_widget_class_bind_template_child (widget_class, MkPrescriptionsPage, filter_dropdown);
   gtk_widget_class_bind_template_child (widget_class, MkPrescriptionsPage, stack);
   gtk_widget_class_bind_template_child (widget_class, MkPrescriptionsPage, list_view);

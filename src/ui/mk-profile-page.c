@@ -9,7 +9,7 @@
 #include "mk-fhir-types.h"
 #include "mk-format.h"
 #include "mk-profile-page.h"
-#include "mk-ui-resources.h"
+#include "mk-ui-template.h"
 #include "mk-query.h"
 
 struct _MkProfilePage
@@ -406,10 +406,7 @@ mk_profile_page_class_init (MkProfilePageClass *klass)
   object_class->dispose = mk_profile_page_dispose;
   object_class->finalize = mk_profile_page_finalize;
 
-  /* The resources live in a static library: referencing them keeps them
-   * linked in (their constructor registers them). */
-  (void) mk_ui_get_resource ();
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/medkarta/Medkarta/ui/mk-profile-page.ui");
+  mk_ui_class_set_template (widget_class, "mk-profile-page.ui");
   gtk_widget_class_bind_template_child (widget_class, MkProfilePage, stack);
   gtk_widget_class_bind_template_child (widget_class, MkProfilePage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, MkProfilePage, avatar);

@@ -11,7 +11,7 @@
 #include "mk-record-row.h"
 #include "mk-row-util.h"
 #include "mk-status-pill.h"
-#include "mk-ui-resources.h"
+#include "mk-ui-template.h"
 
 struct _MkRecordRow
 {
@@ -492,11 +492,7 @@ mk_record_row_class_init (MkRecordRowClass *klass)
 
   g_type_ensure (MK_TYPE_STATUS_PILL);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  /* The resources live in a static library: referencing them keeps them
-   * linked in (their constructor registers them). */
-  (void) mk_ui_get_resource ();
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/medkarta/Medkarta/ui/mk-record-row.ui");
+  mk_ui_class_set_template (widget_class, "mk-record-row.ui");
   gtk_widget_class_bind_template_child (widget_class, MkRecordRow, icon);
   gtk_widget_class_bind_template_child (widget_class, MkRecordRow, title_label);
   gtk_widget_class_bind_template_child (widget_class, MkRecordRow, subtitle_label);

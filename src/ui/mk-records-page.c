@@ -11,7 +11,7 @@
 #include "mk-records-page.h"
 #include "mk-resource-list.h"
 #include "mk-row-util.h"
-#include "mk-ui-resources.h"
+#include "mk-ui-template.h"
 
 struct _MkRecordsPage
 {
@@ -260,11 +260,7 @@ mk_records_page_class_init (MkRecordsPageClass *klass)
   object_class->constructed = mk_records_page_constructed;
   object_class->dispose = mk_records_page_dispose;
 
-  /* The resources live in a static library: referencing them keeps them
-   * linked in (their constructor registers them). */
-  (void) mk_ui_get_resource ();
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/medkarta/Medkarta/ui/mk-records-page.ui");
+  mk_ui_class_set_template (widget_class, "mk-records-page.ui");
   gtk_widget_class_bind_template_child (widget_class, MkRecordsPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, MkRecordsPage, kind_dropdown);
   gtk_widget_class_bind_template_child (widget_class, MkRecordsPage, period_dropdown);

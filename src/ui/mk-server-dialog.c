@@ -8,7 +8,7 @@
 
 #include "mk-application.h"
 #include "mk-server-dialog.h"
-#include "mk-ui-resources.h"
+#include "mk-ui-template.h"
 #include "mk-store.h"
 
 struct _MkServerDialog
@@ -270,10 +270,7 @@ mk_server_dialog_class_init (MkServerDialogClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
 
-  /* The resources live in a static library: referencing them keeps them
-   * linked in (their constructor registers them). */
-  (void) mk_ui_get_resource ();
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/medkarta/Medkarta/ui/mk-server-dialog.ui");
+  mk_ui_class_set_template (widget_class, "mk-server-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, MkServerDialog, save_button);
   gtk_widget_class_bind_template_child (widget_class, MkServerDialog, url_row);
   gtk_widget_class_bind_template_child (widget_class, MkServerDialog, url_error_label);

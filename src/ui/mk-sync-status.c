@@ -8,7 +8,7 @@
 
 #include "mk-format.h"
 #include "mk-sync-status.h"
-#include "mk-ui-resources.h"
+#include "mk-ui-template.h"
 
 /* How often "5 minutes ago" is brought up to date. */
 #define REFRESH_SECONDS 30
@@ -311,10 +311,7 @@ mk_sync_status_class_init (MkSyncStatusClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* The resources live in a static library: referencing them keeps them
-   * linked in (their constructor registers them). */
-  (void) mk_ui_get_resource ();
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/medkarta/Medkarta/ui/mk-sync-status.ui");
+  mk_ui_class_set_template (widget_class, "mk-sync-status.ui");
   gtk_widget_class_bind_template_child (widget_class, MkSyncStatus, revealer);
   gtk_widget_class_bind_template_child (widget_class, MkSyncStatus, bar);
   gtk_widget_class_bind_template_child (widget_class, MkSyncStatus, icon_stack);

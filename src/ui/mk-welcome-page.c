@@ -5,7 +5,7 @@
 #include "config.h"
 
 #include "mk-welcome-page.h"
-#include "mk-ui-resources.h"
+#include "mk-ui-template.h"
 
 struct _MkWelcomePage
 {
@@ -37,10 +37,7 @@ mk_welcome_page_class_init (MkWelcomePageClass *klass)
 
   object_class->dispose = mk_welcome_page_dispose;
 
-  /* The resources live in a static library: referencing them keeps them
-   * linked in (their constructor registers them). */
-  (void) mk_ui_get_resource ();
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/medkarta/Medkarta/ui/mk-welcome-page.ui");
+  mk_ui_class_set_template (widget_class, "mk-welcome-page.ui");
   gtk_widget_class_bind_template_child (widget_class, MkWelcomePage, status_page);
   gtk_widget_class_bind_template_child (widget_class, MkWelcomePage, demo_button);
   gtk_widget_class_bind_template_child (widget_class, MkWelcomePage, connect_button);

@@ -19,7 +19,7 @@
 #include "mk-sync-status.h"
 #include "mk-welcome-page.h"
 #include "mk-window.h"
-#include "mk-ui-resources.h"
+#include "mk-ui-template.h"
 
 typedef enum
 {
@@ -635,10 +635,7 @@ mk_window_class_init (MkWindowClass *klass)
   g_type_ensure (MK_TYPE_NOTIFICATIONS_POPOVER);
   g_type_ensure (MK_TYPE_SYNC_STATUS);
 
-  /* The resources live in a static library: referencing them keeps them
-   * linked in (their constructor registers them). */
-  (void) mk_ui_get_resource ();
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/medkarta/Medkarta/ui/mk-window.ui");
+  mk_ui_class_set_template (widget_class, "mk-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MkWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, MkWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, MkWindow, switcher_bar);
