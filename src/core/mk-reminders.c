@@ -465,6 +465,19 @@ news_margin (Scan *scan)
   return g_date_time_format (margin, "%Y-%m-%d");
 }
 
+/* The resources of @type (of @kind, when given) that may be news: changed
+ * around or after the baseline, or all of them for a full scan. */
+static GPtrArray *
+list_news (Scan        *scan,
+           const char  *type,
+           const char  *kind,
+           GError     **error)
+{
+  g_autofree char *from = scan->self->full_scan ? NULL : news_margin (scan);
+
+  return mk_store_list_reminder_resources (scan->self->store, type, kind, NULL, from, error);
+}
+
 static Candidate *
 add_candidate (Scan       *scan,
                MkReminder *item)
@@ -871,13 +884,11 @@ scan_results (Scan    *scan,
               GError **error)
 {
   g_autoptr(GPtrArray) items = NULL;
-  g_autofree char *from = NULL;
 
   if (scan->fresh)
     return TRUE;
 
-  from = scan->self->full_scan ? NULL : news_margin (scan);
-  items = mk_store_list_reminder_resources (scan->self->store, "Observation", "lab", NULL, from, error);
+  items = list_news (scan, "Observation", "lab", error);
   if (items == NULL)
     return FALSE;
 
@@ -1079,14 +1090,12 @@ scan_requests (Scan    *scan,
                GError **error)
 {
   g_autoptr(GPtrArray) items = NULL;
-  g_autofree char *from = NULL;
 
   if (scan->fresh)
     return TRUE;
 
   /* Only news fire (is_news()). */
-  from = scan->self->full_scan ? NULL : news_margin (scan);
-  items = mk_store_list_reminder_resources (scan->self->store, "Task", NULL, NULL, from, error);
+  items = list_news (scan, "Task", NULL, error);
   if (items == NULL)
     return FALSE;
 
