@@ -406,22 +406,15 @@ read_stored_version (MkStore     *self,
                      char       **version_id,
                      GError     **error)
 {
-  g_autoptr(MkCachedStmt) stmt = NULL;
-  int rc;
+  g_autoptr(MkCachedStmt) row = NULL;
 
-  stmt = mk_store_prepare (self, "SELECT version_id FROM resource "
-                                 "WHERE type = ?1 AND id = ?2 AND deleted = 0", error);
-  if (stmt == NULL)
+  if (!mk_store_step_ref (self, "SELECT version_id FROM resource "
+                                "WHERE type = ?1 AND id = ?2 AND deleted = 0",
+                          resource_type, id, &row, error))
     return FALSE;
 
-  mk_store_bind_text (stmt, 1, resource_type);
-  mk_store_bind_text (stmt, 2, id);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return mk_store_set_sql_error (self, error);
-
-  *exists = rc == SQLITE_ROW;
-  *version_id = *exists ? mk_store_column_dup (stmt, 0) : NULL;
+  *exists = row != NULL;
+  *version_id = *exists ? mk_store_column_dup (row, 0) : NULL;
   return TRUE;
 }
 
@@ -434,26 +427,19 @@ find_coalescable_update (MkStore     *self,
                          gint64      *seq,
                          GError     **error)
 {
-  g_autoptr(MkCachedStmt) stmt = NULL;
-  int rc;
+  g_autoptr(MkCachedStmt) row = NULL;
 
   *seq = 0;
-  stmt = mk_store_prepare (self, "SELECT seq, op, state, attempts FROM outbox "
-                                 "WHERE type = ?1 AND id = ?2 ORDER BY seq DESC LIMIT 1", error);
-  if (stmt == NULL)
+  if (!mk_store_step_ref (self, "SELECT seq, op, state, attempts FROM outbox "
+                                "WHERE type = ?1 AND id = ?2 ORDER BY seq DESC LIMIT 1",
+                          resource_type, id, &row, error))
     return FALSE;
 
-  mk_store_bind_text (stmt, 1, resource_type);
-  mk_store_bind_text (stmt, 2, id);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return mk_store_set_sql_error (self, error);
-
-  if (rc == SQLITE_ROW &&
-      g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), "update") == 0 &&
-      g_strcmp0 ((const char *) sqlite3_column_text (stmt, 2), "pending") == 0 &&
-      sqlite3_column_int64 (stmt, 3) == 0)
-    *seq = sqlite3_column_int64 (stmt, 0);
+  if (row != NULL &&
+      g_strcmp0 ((const char *) sqlite3_column_text (row, 1), "update") == 0 &&
+      g_strcmp0 ((const char *) sqlite3_column_text (row, 2), "pending") == 0 &&
+      sqlite3_column_int64 (row, 3) == 0)
+    *seq = sqlite3_column_int64 (row, 0);
 
   return TRUE;
 }

@@ -25,6 +25,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MkCachedStmt, mk_cached_stmt_reset)
 MkCachedStmt *mk_store_prepare       (MkStore       *self,
                                       const char    *sql,
                                       GError       **error);
+/* Prepares @sql (?1 = @resource_type, ?2 = @id) and steps it once: TRUE
+ * with *@row the statement on its first row, or NULL when there is none;
+ * FALSE with the SQL error. */
+gboolean      mk_store_step_ref      (MkStore       *self,
+                                      const char    *sql,
+                                      const char    *resource_type,
+                                      const char    *id,
+                                      MkCachedStmt **row,
+                                      GError       **error);
 gboolean      mk_store_exec          (MkStore       *self,
                                       const char    *sql,
                                       GError       **error);

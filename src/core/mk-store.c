@@ -1398,6 +1398,32 @@ set_not_found (GError     **error,
 /* Prepares @sql (?1 the resource type, ?2 the id; the caller holds the lock)
  * and steps it to its row. NULL with MK_STORE_ERROR_NOT_FOUND when there is
  * no such resource, or with the SQL error. */
+gboolean
+mk_store_step_ref (MkStore       *self,
+                   const char    *sql,
+                   const char    *resource_type,
+                   const char    *id,
+                   MkCachedStmt **row,
+                   GError       **error)
+{
+  g_autoptr(MkCachedStmt) stmt = mk_store_prepare (self, sql, error);
+  int rc;
+
+  *row = NULL;
+  if (stmt == NULL)
+    return FALSE;
+
+  mk_store_bind_text (stmt, 1, resource_type);
+  mk_store_bind_text (stmt, 2, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *row = g_steal_pointer (&stmt);
+  else if (rc != SQLITE_DONE)
+    return mk_store_set_sql_error (self, error);
+  return TRUE;
+}
+
+/* mk_store_step_ref() where no row is MK_STORE_ERROR_NOT_FOUND. */
 static MkCachedStmt *
 step_to_resource_row (MkStore     *self,
                       const char  *sql,
@@ -1405,24 +1431,11 @@ step_to_resource_row (MkStore     *self,
                       const char  *id,
                       GError     **error)
 {
-  g_autoptr(MkCachedStmt) stmt = mk_store_prepare (self, sql, error);
-  int rc;
+  MkCachedStmt *row = NULL;
 
-  if (stmt == NULL)
-    return NULL;
-
-  mk_store_bind_text (stmt, 1, resource_type);
-  mk_store_bind_text (stmt, 2, id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    return g_steal_pointer (&stmt);
-
-  if (rc == SQLITE_DONE)
+  if (mk_store_step_ref (self, sql, resource_type, id, &row, error) && row == NULL)
     set_not_found (error, resource_type, id);
-  else
-    mk_store_set_sql_error (self, error);
-
-  return NULL;
+  return row;
 }
 
 MkResource *
