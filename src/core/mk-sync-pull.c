@@ -983,16 +983,6 @@ split_list (const char *text)
   return list;
 }
 
-static gboolean
-ptr_array_has_string (GPtrArray  *array,
-                      const char *value)
-{
-  for (guint i = 0; i < array->len; i++)
-    if (strcmp (g_ptr_array_index (array, i), value) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 static GPtrArray *
 get_meta_list (MkSyncRun   *run,
                const char  *key,
@@ -1048,21 +1038,31 @@ pull_doctors_patients (MkSyncRun  *run,
   g_autoptr(GPtrArray) first = known != NULL ? get_meta_list (run, MK_SYNC_META_PATIENTS_FIRST, error) : NULL;
   g_autoptr(GPtrArray) fresh = first != NULL ? get_meta_list (run, MK_SYNC_META_PATIENTS_NEW, error) : NULL;
   g_autoptr(GPtrArray) empty = g_ptr_array_new ();
+  g_autoptr(GHashTable) listed = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *lists[3];
   GHashTableIter iter;
   const char *ref;
 
   if (fresh == NULL)
     return FALSE;
 
+  /* Every patient already in one of the lists (a set: a doctor has thousands). */
+  lists[0] = known;
+  lists[1] = first;
+  lists[2] = fresh;
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; i < lists[l]->len; i++)
+      g_hash_table_add (listed, g_ptr_array_index (lists[l], i));
+
   g_hash_table_iter_init (&iter, run->refs);
   while (g_hash_table_iter_next (&iter, (gpointer *) &ref, NULL))
-    {
-      const char *patient = ref + strlen ("Patient/");
+    if (g_str_has_prefix (ref, "Patient/") && !g_hash_table_contains (listed, ref + strlen ("Patient/")))
+      {
+        char *patient = g_strdup (ref + strlen ("Patient/"));
 
-      if (g_str_has_prefix (ref, "Patient/") && !ptr_array_has_string (known, patient) &&
-          !ptr_array_has_string (first, patient) && !ptr_array_has_string (fresh, patient))
-        g_ptr_array_add (fresh, g_strdup (patient));
-    }
+        g_ptr_array_add (fresh, patient);
+        g_hash_table_add (listed, patient);
+      }
   sort_strings (fresh);
 
   if (known->len == 0 && first->len == 0)
